@@ -1,0 +1,220 @@
+"""Everything that can be wrong with a bundle, found before anything is written.
+
+Schema errors (jsonschema) and referential errors (every slug a bundle names must exist in the
+bundle or in the portal) are reported together, each with its path in the bundle, e.g.
+`courses[1].modules[0].access.cohorts[0]: unknown cohort "x"`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+
+import jsonschema
+
+from curriculum.bundle.markdown import References, markdown_to_blocks
+from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
+from portal.models import Cohort, Nation
+
+DEFAULT_LOCALE = "en"
+FORMAT = "curriculum-bundle/1"
+
+
+@dataclass(frozen=True, order=True)
+class BundleError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@cache
+def bundle_schema() -> dict:
+    return json.loads(settings.CURRICULUM_BUNDLE_SCHEMA.read_text(encoding="utf-8"))
+
+
+def format_path(parts) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def schema_errors(data: dict) -> list[BundleError]:
+    validator = jsonschema.Draft202012Validator(bundle_schema(), format_checker=jsonschema.FormatChecker())
+    return sorted(
+        BundleError(format_path(error.absolute_path), error.message) for error in validator.iter_errors(data)
+    )
+
+
+def iter_modules(data: dict) -> Iterator[tuple[str, dict, dict]]:
+    """(path, course, module) for every module in the bundle."""
+    for c, course in enumerate(data.get("courses", [])):
+        for m, module in enumerate(course.get("modules", [])):
+            yield f"courses[{c}].modules[{m}]", course, module
+
+
+def locale_of(item: dict) -> str:
+    return item.get("locale", DEFAULT_LOCALE)
+
+
+class _Known:
+    """What exists, in the bundle or already in the portal, for referential checks."""
+
+    def __init__(self, data: dict) -> None:
+        self.nations = {n["code"] for n in data.get("nations", [])} | set(Nation.objects.values_list("code", flat=True))
+        self.programmes = {p["slug"] for p in data.get("programmes", [])} | set(
+            ProgrammePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
+        )
+        self.cohorts = {c["slug"] for c in data.get("cohorts", [])} | set(Cohort.objects.values_list("slug", flat=True))
+        self.tracks = {t["slug"] for t in data.get("tracks", [])} | set(Track.objects.values_list("slug", flat=True))
+        self.terms = {g["term"] for g in data.get("glossary", [])} | set(GlossaryTerm.objects.values_list("term", flat=True))
+        self.courses = {
+            c["slug"] for c in data.get("courses", []) if locale_of(c) == DEFAULT_LOCALE
+        } | set(CoursePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True))
+        self.guides = {g["slug"] for g in data.get("guides", []) if locale_of(g) == DEFAULT_LOCALE} | set(
+            CultureGuidePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
+        )
+        # module slug (default locale) → slug of its course, from the portal first, then the bundle
+        self.module_course = {
+            slug: parent
+            for slug, parent in _module_parents(DEFAULT_LOCALE)
+        }
+        for _, course, module in iter_modules(data):
+            if locale_of(module) == DEFAULT_LOCALE:
+                self.module_course[module["slug"]] = course["slug"]
+
+
+def _module_parents(locale: str) -> list[tuple[str, str]]:
+    modules = ModulePage.objects.filter(locale__language_code=locale).only("slug", "path")
+    parent_paths = {m.path[: -ModulePage.steplen]: None for m in modules}
+    slugs = dict(CoursePage.objects.filter(path__in=parent_paths).values_list("path", "slug"))
+    return [(m.slug, slugs.get(m.path[: -ModulePage.steplen], "")) for m in modules]
+
+
+def referential_errors(data: dict) -> list[BundleError]:
+    known = _Known(data)
+    errors: list[BundleError] = []
+
+    def check(path: str, value, pool: set, what: str) -> None:
+        if value is not None and value not in pool:
+            errors.append(BundleError(path, f'unknown {what} "{value}"'))
+
+    def check_access(path: str, access: dict | None) -> None:
+        if not access:
+            return
+        for i, slug in enumerate(access.get("cohorts", [])):
+            check(f"{path}.access.cohorts[{i}]", slug, known.cohorts, "cohort")
+        for i, code in enumerate(access.get("releasable_to", [])):
+            check(f"{path}.access.releasable_to[{i}]", code, known.nations, "nation")
+        _check_window(errors, f"{path}.access", access.get("opens_on"), access.get("closes_on"), "closes_on")
+
+    def check_body(path: str, item: dict) -> None:
+        if "body" in item:
+            refs = References(term_id=lambda name: 0 if name in known.terms else None)
+            refs.image_exists = _exists("wagtailimages", "Image")
+            refs.document_exists = _exists("wagtaildocs", "Document")
+            for message in markdown_to_blocks(item["body"], refs).errors:
+                errors.append(BundleError(f"{path}.body", message))
+
+    def check_translation(path: str, item: dict, pool: set, what: str) -> None:
+        source = item.get("translation_of")
+        if source is None:
+            return
+        if locale_of(item) == DEFAULT_LOCALE:
+            errors.append(BundleError(f"{path}.translation_of", "a translation needs a locale other than en"))
+        check(f"{path}.translation_of", source, pool, what)
+
+    _check_unique(errors, "nations", data.get("nations", []), lambda n: n["code"])
+    for kind in ("programmes", "cohorts", "tracks"):
+        _check_unique(errors, kind, data.get(kind, []), lambda item: item["slug"])
+    _check_unique(errors, "users", data.get("users", []), lambda u: u["username"])
+    _check_unique(errors, "glossary", data.get("glossary", []), lambda g: g["term"])
+    _check_unique(errors, "courses", data.get("courses", []), lambda c: (c["slug"], locale_of(c)))
+    _check_unique(errors, "guides", data.get("guides", []), lambda g: (g["slug"], locale_of(g)))
+    seen_modules: dict[tuple[str, str], str] = {}
+    for path, _, module in iter_modules(data):
+        key = (module["slug"], locale_of(module))
+        if key in seen_modules:
+            errors.append(BundleError(f"{path}.slug", f'module "{key[0]}" ({key[1]}) is also at {seen_modules[key]}'))
+        seen_modules.setdefault(key, path)
+
+    for i, programme in enumerate(data.get("programmes", [])):
+        path = f"programmes[{i}]"
+        for j, code in enumerate(programme.get("partner_nations", [])):
+            check(f"{path}.partner_nations[{j}]", code, known.nations, "nation")
+        check_access(path, programme.get("access"))
+        check_body(path, programme)
+    for i, cohort in enumerate(data.get("cohorts", [])):
+        check(f"cohorts[{i}].programme", cohort.get("programme"), known.programmes, "programme")
+        _check_window(errors, f"cohorts[{i}]", cohort.get("starts_on"), cohort.get("ends_on"), "ends_on")
+    for i, user in enumerate(data.get("users", [])):
+        check(f"users[{i}].nation", user.get("nation"), known.nations, "nation")
+        for j, slug in enumerate(user.get("cohorts", [])):
+            check(f"users[{i}].cohorts[{j}]", slug, known.cohorts, "cohort")
+    for i, course in enumerate(data.get("courses", [])):
+        path = f"courses[{i}]"
+        check(f"{path}.track", course.get("track"), known.tracks, "track")
+        check(f"{path}.programme", course.get("programme"), known.programmes, "programme")
+        check_translation(path, course, known.courses, "course")
+        check_access(path, course.get("access"))
+        check_body(path, course)
+        for m, module in enumerate(course.get("modules", [])):
+            module_path = f"{path}.modules[{m}]"
+            if locale_of(module) != locale_of(course):
+                errors.append(BundleError(f"{module_path}.locale", f'must match its course\'s locale "{locale_of(course)}"'))
+            check_translation(module_path, module, set(known.module_course), "module")
+            source = module.get("translation_of")
+            if source in known.module_course and known.module_course[source] != course.get("translation_of"):
+                errors.append(
+                    BundleError(
+                        f"{module_path}.translation_of",
+                        f'module "{source}" is in course "{known.module_course[source]}", '
+                        f'which this course does not translate',
+                    )
+                )
+            check_access(module_path, module.get("access"))
+            check_body(module_path, module)
+    for i, guide in enumerate(data.get("guides", [])):
+        check_translation(f"guides[{i}]", guide, known.guides, "guide")
+        check_access(f"guides[{i}]", guide.get("access"))
+        check_body(f"guides[{i}]", guide)
+    return errors
+
+
+def _check_unique(errors: list[BundleError], kind: str, items: list[dict], identity) -> None:
+    seen: dict = {}
+    for i, item in enumerate(items):
+        key = identity(item)
+        if key in seen:
+            errors.append(BundleError(f"{kind}[{i}]", f"duplicate of {kind}[{seen[key]}] ({key})"))
+        seen.setdefault(key, i)
+
+
+def _check_window(errors: list[BundleError], path: str, start, end, end_name: str) -> None:
+    try:
+        if start and end and datetime.date.fromisoformat(end) < datetime.date.fromisoformat(start):
+            errors.append(BundleError(f"{path}.{end_name}", f"{end} is before {start}"))
+    except (TypeError, ValueError):
+        pass  # malformed dates are schema errors, already reported
+
+
+def _exists(app_label: str, model_name: str):
+    from django.apps import apps
+
+    model = apps.get_model(app_label, model_name)
+    return lambda pk: model.objects.filter(pk=pk).exists()
+
+
+def validate_bundle(data: dict) -> list[BundleError]:
+    """Every problem with `data`, schema first; referential checks only run on a well-formed bundle."""
+    errors = schema_errors(data)
+    if errors:
+        return errors
+    return referential_errors(data)

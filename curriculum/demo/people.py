@@ -1,0 +1,132 @@
+"""The demo's nations, programmes, cohorts, tracks and sign-ins.
+
+Cohort dates are relative to the day the demo is loaded, so there is always one cohort in every
+state: open, in its grace period, expired and not yet started.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+DEMO_PASSWORD = "tabadul-demo-2026"
+
+NATIONS = [
+    ("SA", "Saudi Arabia", "المملكة العربية السعودية"),
+    ("US", "United States", "الولايات المتحدة"),
+    ("GB", "United Kingdom", "المملكة المتحدة"),
+    ("PK", "Pakistan", "باكستان"),
+    ("MY", "Malaysia", "ماليزيا"),
+    ("EG", "Egypt", "مصر"),
+    ("JO", "Jordan", "الأردن"),
+    ("FR", "France", "فرنسا"),
+    ("TR", "Türkiye", "تركيا"),
+    ("ID", "Indonesia", "إندونيسيا"),
+]
+
+TRACKS = [
+    ("defense-methodology", "Defense Methodology", "منهجية الدفاع",
+     "How staffs plan, decide and learn: the joint planning process, analysis and lessons."),
+    ("military-technology", "Military Technology", "التقنية العسكرية",
+     "Bringing capability into service and employing it with partners."),
+    ("cyber-security", "Cyber Security", "الأمن السيبراني",
+     "Defending military networks and responding to incidents."),
+    ("intelligence-management", "Strategic Intelligence Management", "إدارة الاستخبارات الاستراتيجية",
+     "Directing, producing and sharing intelligence for strategic decisions."),
+    ("counter-terrorism", "Counter-Terrorism", "مكافحة الإرهاب",
+     "Cooperation between partner nations against terrorism and violent extremism."),
+]
+
+PROGRAMMES = [
+    {
+        "slug": "joint-defense-symposium",
+        "title": "Joint Defense Symposium",
+        "direction": "bilateral",
+        "partner_nations": ["US", "GB", "PK", "MY"],
+        "summary": "A yearly symposium where partner delegations run joint tactical exercises and "
+        "discuss cyber threats and terrorism with their hosts.",
+        "body": "## A week of joint work\n\nEach year the symposium brings delegations from partner "
+        "nations to the staff college for five days of seminars, a joint tactical exercise and two "
+        "expert panels, one on cyber threats and one on terrorism. Delegates prepare in the weeks "
+        "before through the symposium seminar programme on this portal.\n\n> [!NOTE]\n> Delegates "
+        "keep access to the seminar material for a grace period after the symposium so that they "
+        "can finish their after-action reports.",
+    },
+    {
+        "slug": "inbound-staff-course",
+        "title": "Inbound Staff Course",
+        "direction": "inbound",
+        "partner_nations": ["PK", "MY", "EG", "JO", "ID"],
+        "summary": "A resident staff course for partner-nation officers studying at the host "
+        "nation's command and staff college.",
+        "body": "## Studying with us\n\nPartner officers join the host nation's own students for a "
+        "course in planning methodology and strategic intelligence. The cultural-orientation "
+        "guides prepare them for life and work in the host nation.",
+    },
+    {
+        "slug": "outbound-exchange",
+        "title": "Outbound Officer Exchange",
+        "direction": "outbound",
+        "partner_nations": ["US", "GB", "FR", "TR"],
+        "summary": "Host-nation officers who study at partner nations' staff colleges prepare here "
+        "and report back on what they learned.",
+        "body": "## Before you travel\n\nOutbound officers read the partner-nation guide, complete "
+        "the counter-terrorism cooperation course and file an after-action report on return.",
+    },
+]
+
+
+def cohorts(today: datetime.date) -> list[dict]:
+    day = datetime.timedelta(days=1)
+    return [
+        {"slug": "symposium-2026", "name": "Joint Defense Symposium 2026", "programme": "joint-defense-symposium",
+         "starts_on": today - 45 * day, "ends_on": today + 120 * day, "grace_days": 30},
+        {"slug": "intel-fellows-2026", "name": "Intelligence Fellows 2026", "programme": "inbound-staff-course",
+         "starts_on": today - 20 * day, "ends_on": today + 160 * day, "grace_days": 14},
+        {"slug": "inbound-staff-2026", "name": "Inbound Staff Course 2026", "programme": "inbound-staff-course",
+         "starts_on": today - 200 * day, "ends_on": today - 10 * day, "grace_days": 30},
+        {"slug": "cyber-exchange-2025", "name": "Cyber Exchange 2025", "programme": "joint-defense-symposium",
+         "starts_on": today - 420 * day, "ends_on": today - 300 * day, "grace_days": 14},
+        {"slug": "outbound-2027", "name": "Outbound Exchange 2027", "programme": "outbound-exchange",
+         "starts_on": today + 60 * day, "ends_on": today + 300 * day, "grace_days": 14},
+    ]
+
+
+USERS = [
+    {"username": "officer.us", "full_name": "Major Daniel Reyes", "role": "officer", "nation": "US",
+     "rank": "Major", "cohorts": ["symposium-2026"], "email": "d.reyes@example.org"},
+    {"username": "officer.pk", "full_name": "Lieutenant Colonel Ayesha Khan", "role": "officer", "nation": "PK",
+     "rank": "Lieutenant Colonel", "cohorts": ["inbound-staff-2026", "intel-fellows-2026"]},
+    {"username": "officer.my", "full_name": "Captain Farid Rahman", "role": "officer", "nation": "MY",
+     "rank": "Captain", "cohorts": ["cyber-exchange-2025"], "language": "ar"},
+    {"username": "officer.sa", "full_name": "Major Faisal Al-Harbi", "role": "officer", "nation": "SA",
+     "rank": "Major", "cohorts": ["outbound-2027"], "language": "ar"},
+    {"username": "instructor", "full_name": "Colonel Sarah Whitfield", "role": "instructor", "nation": "GB",
+     "rank": "Colonel"},
+    {"username": "editor", "full_name": "Dr Layla Haddad", "role": "editor", "nation": "JO"},
+    {"username": "programme.admin", "full_name": "Commander Omar Saleh", "role": "admin", "nation": "SA",
+     "rank": "Commander"},
+]
+
+SIGN_IN_NOTES = {
+    "officer.us": "officer, Joint Defense Symposium 2026 (open)",
+    "officer.pk": "officer, Inbound Staff Course 2026 (grace period) and Intelligence Fellows 2026 (open)",
+    "officer.my": "officer, Cyber Exchange 2025 (expired), prefers Arabic",
+    "officer.sa": "officer, Outbound Exchange 2027 (not started), prefers Arabic",
+    "instructor": "instructor: authors curriculum, submits for review",
+    "editor": "editor: reviews and publishes curriculum, owns culture and glossary",
+    "programme.admin": "programme admin: cohorts, members, nations, access",
+}
+
+
+def people_bundle(today: datetime.date) -> dict:
+    return {
+        "format": "curriculum-bundle/1",
+        "nations": [{"code": c, "name": n, "name_ar": a} for c, n, a in NATIONS],
+        "programmes": PROGRAMMES,
+        "cohorts": [
+            {**cohort, "starts_on": cohort["starts_on"].isoformat(), "ends_on": cohort["ends_on"].isoformat()}
+            for cohort in cohorts(today)
+        ],
+        "users": [{**user, "password": DEMO_PASSWORD} for user in USERS],
+        "tracks": [{"slug": s, "title": t, "title_ar": a, "description": d} for s, t, a, d in TRACKS],
+    }

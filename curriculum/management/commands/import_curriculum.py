@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from curriculum.bundle.importer import BundleInvalid, ImportReport, import_bundle
+from curriculum.bundle.io import BundleFileError, read_bundle
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a curriculum bundle (JSON or YAML, format curriculum-bundle/1). Idempotent by slug and "
+        "locale; atomic: a bundle with any error imports nothing, lists every error and exits 1."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="the bundle file (.json, .yaml or .yml)")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+
+    def handle(self, *args, path: str, dry_run: bool, **options) -> None:
+        try:
+            report = import_bundle(read_bundle(path), dry_run=dry_run)
+        except BundleFileError as error:
+            raise CommandError(str(error)) from error
+        except BundleInvalid as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(invalid.errors)} error(s); nothing was imported.") from invalid
+        self.stdout.write(summarise(report))
+
+
+def summarise(report: ImportReport) -> str:
+    kinds = sorted(set(report.created) | set(report.updated) | set(report.unchanged))
+    lines = [
+        f"  {kind}: {report.created[kind]} created, {report.updated[kind]} updated, {report.unchanged[kind]} unchanged"
+        for kind in kinds
+    ]
+    head = "Dry run: nothing was written." if report.dry_run else "Imported."
+    return "\n".join([head, *lines])

@@ -1,0 +1,40 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from curriculum.bundle.importer import BundleInvalid, import_bundle
+from curriculum.demo.loader import demo_bundle
+from curriculum.demo.people import DEMO_PASSWORD, SIGN_IN_NOTES
+from curriculum.management.commands.import_curriculum import summarise
+
+SUPERUSER = "admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo curriculum shipped with the project (safe to run again: it updates in place) "
+        "and print the demo sign-ins."
+    )
+
+    def handle(self, *args, **options) -> None:
+        try:
+            report = import_bundle(demo_bundle(timezone.localdate()))
+        except BundleInvalid as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError("The demo bundle is invalid; nothing was loaded.") from invalid
+        self._ensure_superuser()
+        self.stdout.write(summarise(report))
+        self.stdout.write("\nDemo sign-ins (http://127.0.0.1:8000/accounts/login/, admin at /admin/):")
+        self.stdout.write(f"  {SUPERUSER:<16} {DEMO_PASSWORD}  superuser")
+        for username, note in SIGN_IN_NOTES.items():
+            self.stdout.write(f"  {username:<16} {DEMO_PASSWORD}  {note}")
+
+    def _ensure_superuser(self) -> None:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=SUPERUSER, defaults={"is_superuser": True, "is_staff": True, "first_name": "Portal"}
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()

@@ -1,0 +1,225 @@
+"""The page tree: home → programmes, curriculum (courses → modules), cultural orientation.
+
+Parent and subpage rules make the tree impossible to build wrong in the admin.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from curriculum import navigation
+from curriculum.blocks import BodyBlock
+
+ObjectivesField = lambda **kw: StreamField(  # noqa: E731
+    [("objective", blocks.CharBlock(label=_("objective"), icon="tick"))], blank=True, **kw
+)
+
+
+class PortalPage(Page):
+    """Common ground of every page type: a summary, breadcrumbs that respect access."""
+
+    summary = models.TextField(_("summary"), blank=True)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = navigation.breadcrumbs(request.user, self)
+        return context
+
+    search_fields = [*Page.search_fields, index.SearchField("summary", boost=2)]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(PortalPage):
+    """The landing page: the only page anonymous visitors may see."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["curriculum.ProgrammeIndexPage", "curriculum.CurriculumIndexPage", "curriculum.CultureIndexPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class ProgrammeIndexPage(PortalPage):
+    """`/programmes/`: the exchange programmes."""
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["curriculum.HomePage"]
+    subpage_types = ["curriculum.ProgrammePage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = navigation.children_for(request.user, self, ProgrammePage)
+        return context
+
+    class Meta:
+        verbose_name = _("programme index")
+
+
+class ProgrammePage(PortalPage):
+    """An exchange programme (inbound, outbound or bilateral) such as the yearly joint symposium."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound: partner officers study here")
+        OUTBOUND = "outbound", _("Outbound: our officers study abroad")
+        BILATERAL = "bilateral", _("Bilateral")
+
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default="bilateral")
+    partner_nations = ParentalManyToManyField("portal.Nation", blank=True, verbose_name=_("partner nations"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("direction"), FieldPanel("partner_nations")], heading=_("Exchange")),
+        FieldPanel("body"),
+    ]
+    search_fields = [*PortalPage.search_fields, index.SearchField("body"), index.FilterField("direction")]
+    parent_page_types = ["curriculum.ProgrammeIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("programme")
+
+
+class CurriculumIndexPage(PortalPage):
+    """`/curriculum/`: every course, grouped by track."""
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["curriculum.HomePage"]
+    subpage_types = ["curriculum.CoursePage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = navigation.children_for(request.user, self, CoursePage, related=["track"])
+        return context
+
+    class Meta:
+        verbose_name = _("curriculum index")
+
+
+class CoursePage(PortalPage):
+    """A course in a track: an ordered set of modules with learning objectives."""
+
+    class Level(models.TextChoices):
+        FOUNDATION = "foundation", _("Foundation")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    track = models.ForeignKey("curriculum.Track", on_delete=models.PROTECT, related_name="courses")
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default="foundation")
+    programme = models.ForeignKey(
+        "curriculum.ProgrammePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    learning_objectives = ObjectivesField(verbose_name=_("learning objectives"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("track"), FieldPanel("level"), FieldPanel("programme")], heading=_("Course")),
+        FieldPanel("summary"),
+        FieldPanel("learning_objectives"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *PortalPage.search_fields,
+        index.SearchField("body"),
+        index.FilterField("track"),
+        index.FilterField("level"),
+    ]
+    parent_page_types = ["curriculum.CurriculumIndexPage"]
+    subpage_types = ["curriculum.ModulePage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        modules = navigation.modules_for(request.user, course=self)
+        context["modules"] = modules
+        context["total_minutes"] = sum(m.estimated_minutes or 0 for m in modules)
+        return context
+
+    class Meta:
+        verbose_name = _("course")
+
+
+class ModulePage(PortalPage):
+    """A unit of study: objectives, an estimated time, a classification marking and the body."""
+
+    objectives = ObjectivesField(verbose_name=_("objectives"))
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), null=True, blank=True)
+    classification = models.CharField(_("classification marking"), max_length=100, default="UNCLASSIFIED")
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("classification")], heading=_("Module")
+        ),
+        FieldPanel("objectives"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*PortalPage.search_fields, index.SearchField("body")]
+    parent_page_types = ["curriculum.CoursePage"]
+    subpage_types: list[str] = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = context["breadcrumbs"][-1] if context["breadcrumbs"] else None
+        context["previous_module"], context["next_module"] = navigation.neighbours(request.user, self)
+        return context
+
+    class Meta:
+        verbose_name = _("module")
+
+
+class CultureIndexPage(PortalPage):
+    """`/culture/`: cultural-orientation material owned by editors."""
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["curriculum.HomePage"]
+    subpage_types = ["curriculum.CultureGuidePage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = navigation.children_for(request.user, self, CultureGuidePage)
+        return context
+
+    class Meta:
+        verbose_name = _("cultural-orientation index")
+
+
+class CultureGuidePage(PortalPage):
+    """A cultural-orientation guide: etiquette, observance, protocol, language, partner nations."""
+
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    topics = StreamField([("topic", blocks.CharBlock(label=_("topic")))], blank=True, verbose_name=_("topics"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("region"), FieldPanel("topics")], heading=_("Guide")),
+        FieldPanel("body"),
+    ]
+    search_fields = [*PortalPage.search_fields, index.SearchField("body"), index.SearchField("region")]
+    parent_page_types = ["curriculum.CultureIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("cultural-orientation guide")

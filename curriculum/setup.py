@@ -1,0 +1,118 @@
+"""The site skeleton every portal needs, made idempotently after each migrate.
+
+English home → programmes, curriculum, culture; the same in Arabic as translations; page
+permissions for the editorial groups on those sections; the "Curriculum review" workflow on the
+curriculum sections. Safe to run any number of times.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import translation
+
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Locale, Page, Site, Workflow, WorkflowPage
+
+from curriculum import roles
+from curriculum.models import CultureIndexPage, CurriculumIndexPage, HomePage, ProgrammeIndexPage
+
+SECTIONS = [
+    (ProgrammeIndexPage, "programmes", "Programmes", "البرامج"),
+    (CurriculumIndexPage, "curriculum", "Curriculum", "المناهج"),
+    (CultureIndexPage, "culture", "Cultural orientation", "التوجيه الثقافي"),
+]
+HOME_TITLES = ("Tabadul", "تبادل")
+
+# Which page actions each group has on which section.
+SECTION_PERMISSIONS = {
+    CurriculumIndexPage: {
+        roles.INSTRUCTORS: ["add_page", "change_page"],
+        roles.EDITORS: ["add_page", "change_page", "publish_page"],
+        roles.PROGRAMME_ADMINS: [],
+    },
+    CultureIndexPage: {roles.EDITORS: ["add_page", "change_page", "publish_page"]},
+    ProgrammeIndexPage: {roles.PROGRAMME_ADMINS: ["add_page", "change_page", "publish_page"]},
+}
+
+
+@transaction.atomic
+def ensure_site_structure() -> HomePage:
+    """Create whatever part of the skeleton is missing and return the English home page."""
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    arabic, _ = Locale.objects.get_or_create(language_code="ar")
+    home = _ensure_home(english)
+    english_sections = [_ensure_section(home, model, slug, title) for model, slug, title, _ in SECTIONS]
+    _ensure_translation(home, arabic, HOME_TITLES[1])
+    arabic_sections = [
+        _ensure_translation(section, arabic, title_ar)
+        for (_, _, _, title_ar), section in zip(SECTIONS, english_sections, strict=True)
+    ]
+    sections = english_sections + arabic_sections
+    for section in sections:
+        _grant_section_permissions(section)
+    _ensure_review_workflow([s for s in sections if isinstance(s, CurriculumIndexPage)])
+    return home
+
+
+def _ensure_home(locale: Locale) -> HomePage:
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site and isinstance(site.root_page.specific, HomePage):
+        return site.root_page.specific
+    root = Page.get_first_root_node()
+    placeholder = site.root_page if site else None
+    if placeholder and placeholder.specific_class is Page and not placeholder.get_children().exists():
+        # Wagtail's initial "Welcome" page (and the site pointing at it) make way for the home page.
+        placeholder.delete()
+        site = None
+    home = HomePage.objects.filter(locale=locale, depth=2).first() or root.add_child(
+        instance=HomePage(
+            title=HOME_TITLES[0],
+            slug="home",
+            locale=locale,
+            summary="The curriculum and knowledge-exchange portal of the military education exchange.",
+        )
+    )
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True, site_name="Tabadul")
+    site.root_page = home
+    site.save()
+    return home
+
+
+def _ensure_section(home: HomePage, model: type[Page], slug: str, title: str) -> Page:
+    existing = model.objects.child_of(home).first()
+    if existing:
+        return existing
+    return home.add_child(instance=model(title=title, slug=slug, locale=home.locale, show_in_menus=True))
+
+
+def _ensure_translation(page: Page, locale: Locale, title: str) -> Page:
+    existing = page.get_translation_or_none(locale)
+    if existing:
+        return existing.specific
+    with translation.override(locale.language_code):
+        copy = page.copy_for_translation(locale, copy_parents=False, alias=False)
+    copy.title = title
+    copy.save_revision().publish()
+    return copy.specific
+
+
+def _grant_section_permissions(section: Page) -> None:
+    for group_name, codenames in SECTION_PERMISSIONS.get(type(section), {}).items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
+
+
+def _ensure_review_workflow(curriculum_sections: list[Page]) -> None:
+    editors, _ = Group.objects.get_or_create(name=roles.EDITORS)
+    workflow, _ = Workflow.objects.get_or_create(name=roles.WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=roles.APPROVAL_TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=roles.APPROVAL_TASK_NAME)
+        task.groups.set([editors])
+    if not workflow.workflow_tasks.filter(task=task).exists():
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    for section in curriculum_sections:
+        WorkflowPage.objects.get_or_create(page=section, defaults={"workflow": workflow})

@@ -1,0 +1,64 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Cohort(models.Model):
+    """A group of officers studying together for a period; access rules grant pages to cohorts.
+
+    Membership grants access from `starts_on` to `ends_on` plus `grace_days`, inclusive.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    # Points at a curriculum.ProgrammePage; typed as a page so the portal never imports curriculum.
+    programme = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohorts",
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    grace_days = models.PositiveIntegerField(
+        _("grace days"), default=0, help_text=_("Days after the end during which members keep access.")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CohortMembership", related_name="cohorts", blank=True
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The cohort cannot end before it starts.")})
+
+    @property
+    def access_ends_on(self) -> datetime.date:
+        """The last day on which membership still grants access."""
+        return self.ends_on + datetime.timedelta(days=self.grace_days)
+
+
+class CohortMembership(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="unique_cohort_member")]
+        verbose_name = _("cohort membership")
+        verbose_name_plural = _("cohort memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort}"

@@ -1,0 +1,77 @@
+"""The fixture chain root → home → sections, which migrate creates (curriculum.setup)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from wagtail.models import Locale
+
+from curriculum.models import CultureIndexPage, CurriculumIndexPage, HomePage, ProgrammeIndexPage
+from tests.factories import CourseFactory, UserFactory
+
+
+@pytest.fixture
+def locale_en(db) -> Locale:
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def locale_ar(db) -> Locale:
+    return Locale.objects.get(language_code="ar")
+
+
+@pytest.fixture
+def home(locale_en) -> HomePage:
+    return HomePage.objects.get(locale=locale_en, depth=2)
+
+
+@pytest.fixture
+def home_ar(locale_ar) -> HomePage:
+    return HomePage.objects.get(locale=locale_ar, depth=2)
+
+
+@pytest.fixture
+def curriculum_index(home) -> CurriculumIndexPage:
+    return CurriculumIndexPage.objects.child_of(home).get()
+
+
+@pytest.fixture
+def curriculum_index_ar(home_ar) -> CurriculumIndexPage:
+    return CurriculumIndexPage.objects.child_of(home_ar).get()
+
+
+@pytest.fixture
+def culture_index(home) -> CultureIndexPage:
+    return CultureIndexPage.objects.child_of(home).get()
+
+
+@pytest.fixture
+def programme_index(home) -> ProgrammeIndexPage:
+    return ProgrammeIndexPage.objects.child_of(home).get()
+
+
+@pytest.fixture
+def course(curriculum_index):
+    return CourseFactory(parent=curriculum_index)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer")
+
+
+def require_service(name: str, available: bool, how: str) -> None:
+    """Skip a test whose service is missing on a developer's machine; fail it under CI."""
+    if available:
+        return
+    message = f"{name} is not available: {how}"
+    if os.environ.get("CI") == "true" or os.environ.get(f"TABADUL_EXPECT_{name.upper()}"):
+        pytest.fail(message)
+    pytest.skip(message)
