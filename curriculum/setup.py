@@ -11,7 +11,16 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import translation
 
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Locale, Page, Site, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from curriculum import roles
 from curriculum.models import CultureIndexPage, CurriculumIndexPage, HomePage, ProgrammeIndexPage
@@ -58,7 +67,9 @@ def _ensure_home(locale: Locale) -> HomePage:
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site and isinstance(site.root_page.specific, HomePage):
         return site.root_page.specific
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
     placeholder = site.root_page if site else None
     if placeholder and placeholder.specific_class is Page and not placeholder.get_children().exists():
         # Wagtail's initial "Welcome" page (and the site pointing at it) make way for the home page.
@@ -112,7 +123,8 @@ def _ensure_review_workflow(curriculum_sections: list[Page]) -> None:
     if task is None:
         task = GroupApprovalTask.objects.create(name=roles.APPROVAL_TASK_NAME)
         task.groups.set([editors])
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # WorkflowTask.objects, not workflow.workflow_tasks: the cluster manager would only stage it.
+    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     for section in curriculum_sections:
         WorkflowPage.objects.get_or_create(page=section, defaults={"workflow": workflow})

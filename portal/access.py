@@ -78,7 +78,9 @@ def passing_rules(user: User, today: datetime.date | None = None) -> QuerySet[Ac
         nation_ok |= Exists(releasable.filter(nation_id=nation))
     return (
         AccessRule.objects.filter(
-            Exists(AccessRule.cohorts.through.objects.filter(accessrule_id=OuterRef("pk"), cohort_id__in=cohorts))
+            Exists(
+                AccessRule.cohorts.through.objects.filter(accessrule_id=OuterRef("pk"), cohort_id__in=cohorts)
+            )
         )
         .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today))
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
@@ -104,7 +106,9 @@ def _editable_pages(user: User) -> QuerySet[Page]:
     return _page_permissions.instances_user_has_any_permission_for(user, {"change"})
 
 
-def viewable_pages(user: User, today: datetime.date | None = None, queryset: QuerySet | None = None) -> QuerySet:
+def viewable_pages(
+    user: User, today: datetime.date | None = None, queryset: QuerySet | None = None
+) -> QuerySet:
     """Filter `queryset` (default: every page) down to the pages `user` may view today."""
     pages = Page.objects.all() if queryset is None else queryset
     if is_anonymous(user):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from wagtail.models import Locale
+
+import pytest
 
 from curriculum.models import CultureIndexPage, CurriculumIndexPage, HomePage, ProgrammeIndexPage
 from tests.factories import CourseFactory, UserFactory

@@ -17,7 +17,10 @@ def export_bundle() -> dict:
     exporter = _Exporter()
     bundle = {
         "format": FORMAT,
-        "nations": [_compact({"code": n.code, "name": n.name, "name_ar": n.name_ar}) for n in Nation.objects.order_by("code")],
+        "nations": [
+            _compact({"code": n.code, "name": n.name, "name_ar": n.name_ar})
+            for n in Nation.objects.order_by("code")
+        ],
         "programmes": [exporter.programme(p) for p in _pages(ProgrammePage)],
         "cohorts": [exporter.cohort(c) for c in Cohort.objects.select_related("programme").order_by("slug")],
         "users": exporter.users(),
@@ -58,12 +61,13 @@ class _Exporter:
     def __init__(self) -> None:
         self.term_names = dict(GlossaryTerm.objects.values_list("pk", "term"))
         self.rules = {
-            rule.page_id: rule
-            for rule in AccessRule.objects.prefetch_related("cohorts", "releasable_to")
+            rule.page_id: rule for rule in AccessRule.objects.prefetch_related("cohorts", "releasable_to")
         }
         self.sources = {
             page.translation_key: page.slug
-            for page in Page.objects.filter(locale__language_code=DEFAULT_LOCALE).only("translation_key", "slug")
+            for page in Page.objects.filter(locale__language_code=DEFAULT_LOCALE).only(
+                "translation_key", "slug"
+            )
         }
 
     def markdown(self, stream) -> str:
@@ -145,7 +149,11 @@ class _Exporter:
 
     def users(self) -> list[dict]:
         profiles = {p.user_id: p for p in OfficerProfile.objects.select_related("nation")}
-        users = get_user_model().objects.filter(is_superuser=False).prefetch_related("groups", "memberships__cohort")
+        users = (
+            get_user_model()
+            .objects.filter(is_superuser=False)
+            .prefetch_related("groups", "memberships__cohort")
+        )
         exported = []
         for user in users.order_by("username"):
             profile = profiles.get(user.pk)

@@ -138,10 +138,19 @@ class _Importer:
         return obj
 
     def _nation(self, item: dict) -> None:
-        self._record("nation", Nation, {"code": item["code"]}, {"name": item["name"], "name_ar": item.get("name_ar", "")})
+        self._record(
+            "nation",
+            Nation,
+            {"code": item["code"]},
+            {"name": item["name"], "name_ar": item.get("name_ar", "")},
+        )
 
     def _track(self, item: dict) -> None:
-        values = {"title": item["title"], "title_ar": item.get("title_ar", ""), "description": item.get("description", "")}
+        values = {
+            "title": item["title"],
+            "title_ar": item.get("title_ar", ""),
+            "description": item.get("description", ""),
+        }
         self._record("track", Track, {"slug": item["slug"]}, values)
 
     def _glossary_term(self, item: dict) -> None:
@@ -187,13 +196,19 @@ class _Importer:
             "officer profile",
             OfficerProfile,
             {"user": user},
-            {"nation": nation, "rank": item.get("rank", ""), "preferred_language": item.get("language", "en")},
+            {
+                "nation": nation,
+                "rank": item.get("rank", ""),
+                "preferred_language": item.get("language", "en"),
+            },
         )
         if "cohorts" in item:
             wanted = set(Cohort.objects.filter(slug__in=item["cohorts"]).values_list("pk", flat=True))
             current = set(user.memberships.values_list("cohort_id", flat=True))
             CohortMembership.objects.filter(user=user, cohort_id__in=current - wanted).delete()
-            CohortMembership.objects.bulk_create([CohortMembership(user=user, cohort_id=pk) for pk in wanted - current])
+            CohortMembership.objects.bulk_create(
+                [CohortMembership(user=user, cohort_id=pk) for pk in wanted - current]
+            )
 
     # -- pages -------------------------------------------------------------------------------
     def _section(self, model: type[Page], locale: str) -> Page:
@@ -212,9 +227,15 @@ class _Importer:
             "direction": item.get("direction", "bilateral"),
             "body": self._blocks(item.get("body", "")),
         }
-        nations = set(Nation.objects.filter(code__in=item.get("partner_nations", [])).values_list("pk", flat=True))
+        nations = set(
+            Nation.objects.filter(code__in=item.get("partner_nations", [])).values_list("pk", flat=True)
+        )
         page = self._upsert_page(
-            "programme", ProgrammePage, self._section(ProgrammeIndexPage, DEFAULT_LOCALE), item, fields,
+            "programme",
+            ProgrammePage,
+            self._section(ProgrammeIndexPage, DEFAULT_LOCALE),
+            item,
+            fields,
             m2m={"partner_nations": nations},
         )
         self._access(page, item.get("access"))
@@ -230,7 +251,9 @@ class _Importer:
             "programme_id": programme.pk if programme else None,
             "body": self._blocks(item.get("body", "")),
         }
-        course = self._upsert_page("course", CoursePage, self._section(CurriculumIndexPage, locale), item, fields)
+        course = self._upsert_page(
+            "course", CoursePage, self._section(CurriculumIndexPage, locale), item, fields
+        )
         self._access(course, item.get("access"))
         modules = []
         for m, module in enumerate(item.get("modules", [])):
@@ -259,7 +282,9 @@ class _Importer:
             "topics": [{"type": "topic", "value": text} for text in item.get("topics", [])],
             "body": self._blocks(item.get("body", "")),
         }
-        guide = self._upsert_page("guide", CultureGuidePage, self._section(CultureIndexPage, locale_of(item)), item, fields)
+        guide = self._upsert_page(
+            "guide", CultureGuidePage, self._section(CultureIndexPage, locale_of(item)), item, fields
+        )
         self._access(guide, item.get("access"))
 
     def _blocks(self, markdown: str) -> list[dict]:
@@ -274,7 +299,9 @@ class _Importer:
         )
         return markdown_to_blocks(markdown, refs).blocks
 
-    def _upsert_page(self, kind: str, model: type[Page], parent: Page, item: dict, fields: dict, m2m=None) -> Page:
+    def _upsert_page(
+        self, kind: str, model: type[Page], parent: Page, item: dict, fields: dict, m2m=None
+    ) -> Page:
         locale = self.locales[locale_of(item)]
         source = self._page(model, item.get("translation_of"), DEFAULT_LOCALE)
         page = model.objects.filter(slug=item["slug"], locale=locale).first()
@@ -312,7 +339,7 @@ class _Importer:
 
     def _order(self, course: CoursePage, modules: list[ModulePage]) -> None:
         """Keep the modules of a course in the bundle's order (only moves when the order differs)."""
-        current = [pk for pk in ModulePage.objects.child_of(course).order_by("path").values_list("pk", flat=True)]
+        current = list(ModulePage.objects.child_of(course).order_by("path").values_list("pk", flat=True))
         wanted = [m.pk for m in modules]
         if [pk for pk in current if pk in wanted] == wanted:
             return
@@ -327,7 +354,9 @@ class _Importer:
                 self.report.count("access rule", "updated")
             return
         cohorts = set(Cohort.objects.filter(slug__in=access["cohorts"]).values_list("pk", flat=True))
-        nations = set(Nation.objects.filter(code__in=access.get("releasable_to", [])).values_list("pk", flat=True))
+        nations = set(
+            Nation.objects.filter(code__in=access.get("releasable_to", [])).values_list("pk", flat=True)
+        )
         dates = {
             "opens_on": _date(access.get("opens_on")),
             "closes_on": _date(access.get("closes_on")),

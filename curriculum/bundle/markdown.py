@@ -29,7 +29,9 @@ ALERT = re.compile(r"^\[!(NOTE|WARNING|TERMS|VIDEO)\]\s*$", re.IGNORECASE)
 IMAGE_ONLY = re.compile(r'^!\[(?P<alt>[^\]]*)\]\(image:(?P<id>\d+)(?:\s+"(?P<caption>(?:[^"\\]|\\.)*)")?\)$')
 DOCUMENT_ONLY = re.compile(r"^\[(?P<label>[^\]]*)\]\(document:(?P<id>\d+)\)$")
 INTERNAL_HREF = re.compile(r'<a href="(page|document):(\d+)">')
-WAGTAIL_LINK = re.compile(r'<a (?:id="(\d+)" linktype="(page|document)"|linktype="(page|document)" id="(\d+)")>')
+WAGTAIL_LINK = re.compile(
+    r'<a (?:id="(\d+)" linktype="(page|document)"|linktype="(page|document)" id="(\d+)")>'
+)
 
 
 @dataclass
@@ -176,10 +178,16 @@ def _table(group) -> dict:
             rows.append([])
         elif token.type in ("th_open", "td_open"):
             rows[-1].append(_plain(group[position + 1]))
-    return {"data": rows, "first_row_is_table_header": True, "first_col_is_header": False, "table_caption": ""}
+    return {
+        "data": rows,
+        "first_row_is_table_header": True,
+        "first_col_is_header": False,
+        "table_caption": "",
+    }
 
 
 # --- export ---------------------------------------------------------------------------------
+
 
 class _Converter(MarkdownConverter):
     """markdownify configured to write back exactly the syntax the importer reads."""

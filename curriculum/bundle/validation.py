@@ -68,24 +68,31 @@ class _Known:
     """What exists, in the bundle or already in the portal, for referential checks."""
 
     def __init__(self, data: dict) -> None:
-        self.nations = {n["code"] for n in data.get("nations", [])} | set(Nation.objects.values_list("code", flat=True))
+        self.nations = {n["code"] for n in data.get("nations", [])} | set(
+            Nation.objects.values_list("code", flat=True)
+        )
         self.programmes = {p["slug"] for p in data.get("programmes", [])} | set(
             ProgrammePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
         )
-        self.cohorts = {c["slug"] for c in data.get("cohorts", [])} | set(Cohort.objects.values_list("slug", flat=True))
-        self.tracks = {t["slug"] for t in data.get("tracks", [])} | set(Track.objects.values_list("slug", flat=True))
-        self.terms = {g["term"] for g in data.get("glossary", [])} | set(GlossaryTerm.objects.values_list("term", flat=True))
-        self.courses = {
-            c["slug"] for c in data.get("courses", []) if locale_of(c) == DEFAULT_LOCALE
-        } | set(CoursePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True))
+        self.cohorts = {c["slug"] for c in data.get("cohorts", [])} | set(
+            Cohort.objects.values_list("slug", flat=True)
+        )
+        self.tracks = {t["slug"] for t in data.get("tracks", [])} | set(
+            Track.objects.values_list("slug", flat=True)
+        )
+        self.terms = {g["term"] for g in data.get("glossary", [])} | set(
+            GlossaryTerm.objects.values_list("term", flat=True)
+        )
+        self.courses = {c["slug"] for c in data.get("courses", []) if locale_of(c) == DEFAULT_LOCALE} | set(
+            CoursePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
+        )
         self.guides = {g["slug"] for g in data.get("guides", []) if locale_of(g) == DEFAULT_LOCALE} | set(
-            CultureGuidePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
+            CultureGuidePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list(
+                "slug", flat=True
+            )
         )
         # module slug (default locale) → slug of its course, from the portal first, then the bundle
-        self.module_course = {
-            slug: parent
-            for slug, parent in _module_parents(DEFAULT_LOCALE)
-        }
+        self.module_course = dict(_module_parents(DEFAULT_LOCALE))
         for _, course, module in iter_modules(data):
             if locale_of(module) == DEFAULT_LOCALE:
                 self.module_course[module["slug"]] = course["slug"]
@@ -142,7 +149,9 @@ def referential_errors(data: dict) -> list[BundleError]:
     for path, _, module in iter_modules(data):
         key = (module["slug"], locale_of(module))
         if key in seen_modules:
-            errors.append(BundleError(f"{path}.slug", f'module "{key[0]}" ({key[1]}) is also at {seen_modules[key]}'))
+            errors.append(
+                BundleError(f"{path}.slug", f'module "{key[0]}" ({key[1]}) is also at {seen_modules[key]}')
+            )
         seen_modules.setdefault(key, path)
 
     for i, programme in enumerate(data.get("programmes", [])):
@@ -168,7 +177,11 @@ def referential_errors(data: dict) -> list[BundleError]:
         for m, module in enumerate(course.get("modules", [])):
             module_path = f"{path}.modules[{m}]"
             if locale_of(module) != locale_of(course):
-                errors.append(BundleError(f"{module_path}.locale", f'must match its course\'s locale "{locale_of(course)}"'))
+                errors.append(
+                    BundleError(
+                        f"{module_path}.locale", f'must match its course\'s locale "{locale_of(course)}"'
+                    )
+                )
             check_translation(module_path, module, set(known.module_course), "module")
             source = module.get("translation_of")
             if source in known.module_course and known.module_course[source] != course.get("translation_of"):
@@ -176,7 +189,7 @@ def referential_errors(data: dict) -> list[BundleError]:
                     BundleError(
                         f"{module_path}.translation_of",
                         f'module "{source}" is in course "{known.module_course[source]}", '
-                        f'which this course does not translate',
+                        f"which this course does not translate",
                     )
                 )
             check_access(module_path, module.get("access"))

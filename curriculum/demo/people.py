@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-DEMO_PASSWORD = "tabadul-demo-2026"
+DEMO_PASSWORD = "tabadul-demo-2026"  # noqa: S105 - printed on purpose: demo sign-ins only
 
 NATIONS = [
     ("SA", "Saudi Arabia", "المملكة العربية السعودية"),
@@ -24,16 +24,36 @@ NATIONS = [
 ]
 
 TRACKS = [
-    ("defense-methodology", "Defense Methodology", "منهجية الدفاع",
-     "How staffs plan, decide and learn: the joint planning process, analysis and lessons."),
-    ("military-technology", "Military Technology", "التقنية العسكرية",
-     "Bringing capability into service and employing it with partners."),
-    ("cyber-security", "Cyber Security", "الأمن السيبراني",
-     "Defending military networks and responding to incidents."),
-    ("intelligence-management", "Strategic Intelligence Management", "إدارة الاستخبارات الاستراتيجية",
-     "Directing, producing and sharing intelligence for strategic decisions."),
-    ("counter-terrorism", "Counter-Terrorism", "مكافحة الإرهاب",
-     "Cooperation between partner nations against terrorism and violent extremism."),
+    (
+        "defense-methodology",
+        "Defense Methodology",
+        "منهجية الدفاع",
+        "How staffs plan, decide and learn: the joint planning process, analysis and lessons.",
+    ),
+    (
+        "military-technology",
+        "Military Technology",
+        "التقنية العسكرية",
+        "Bringing capability into service and employing it with partners.",
+    ),
+    (
+        "cyber-security",
+        "Cyber Security",
+        "الأمن السيبراني",
+        "Defending military networks and responding to incidents.",
+    ),
+    (
+        "intelligence-management",
+        "Strategic Intelligence Management",
+        "إدارة الاستخبارات الاستراتيجية",
+        "Directing, producing and sharing intelligence for strategic decisions.",
+    ),
+    (
+        "counter-terrorism",
+        "Counter-Terrorism",
+        "مكافحة الإرهاب",
+        "Cooperation between partner nations against terrorism and violent extremism.",
+    ),
 ]
 
 PROGRAMMES = [
@@ -78,33 +98,100 @@ PROGRAMMES = [
 def cohorts(today: datetime.date) -> list[dict]:
     day = datetime.timedelta(days=1)
     return [
-        {"slug": "symposium-2026", "name": "Joint Defense Symposium 2026", "programme": "joint-defense-symposium",
-         "starts_on": today - 45 * day, "ends_on": today + 120 * day, "grace_days": 30},
-        {"slug": "intel-fellows-2026", "name": "Intelligence Fellows 2026", "programme": "inbound-staff-course",
-         "starts_on": today - 20 * day, "ends_on": today + 160 * day, "grace_days": 14},
-        {"slug": "inbound-staff-2026", "name": "Inbound Staff Course 2026", "programme": "inbound-staff-course",
-         "starts_on": today - 200 * day, "ends_on": today - 10 * day, "grace_days": 30},
-        {"slug": "cyber-exchange-2025", "name": "Cyber Exchange 2025", "programme": "joint-defense-symposium",
-         "starts_on": today - 420 * day, "ends_on": today - 300 * day, "grace_days": 14},
-        {"slug": "outbound-2027", "name": "Outbound Exchange 2027", "programme": "outbound-exchange",
-         "starts_on": today + 60 * day, "ends_on": today + 300 * day, "grace_days": 14},
+        {
+            "slug": "symposium-2026",
+            "name": "Joint Defense Symposium 2026",
+            "programme": "joint-defense-symposium",
+            "starts_on": today - 45 * day,
+            "ends_on": today + 120 * day,
+            "grace_days": 30,
+        },
+        {
+            "slug": "intel-fellows-2026",
+            "name": "Intelligence Fellows 2026",
+            "programme": "inbound-staff-course",
+            "starts_on": today - 20 * day,
+            "ends_on": today + 160 * day,
+            "grace_days": 14,
+        },
+        {
+            "slug": "inbound-staff-2026",
+            "name": "Inbound Staff Course 2026",
+            "programme": "inbound-staff-course",
+            "starts_on": today - 200 * day,
+            "ends_on": today - 10 * day,
+            "grace_days": 30,
+        },
+        {
+            "slug": "cyber-exchange-2025",
+            "name": "Cyber Exchange 2025",
+            "programme": "joint-defense-symposium",
+            "starts_on": today - 420 * day,
+            "ends_on": today - 300 * day,
+            "grace_days": 14,
+        },
+        {
+            "slug": "outbound-2027",
+            "name": "Outbound Exchange 2027",
+            "programme": "outbound-exchange",
+            "starts_on": today + 60 * day,
+            "ends_on": today + 300 * day,
+            "grace_days": 14,
+        },
     ]
 
 
 USERS = [
-    {"username": "officer.us", "full_name": "Major Daniel Reyes", "role": "officer", "nation": "US",
-     "rank": "Major", "cohorts": ["symposium-2026"], "email": "d.reyes@example.org"},
-    {"username": "officer.pk", "full_name": "Lieutenant Colonel Ayesha Khan", "role": "officer", "nation": "PK",
-     "rank": "Lieutenant Colonel", "cohorts": ["inbound-staff-2026", "intel-fellows-2026"]},
-    {"username": "officer.my", "full_name": "Captain Farid Rahman", "role": "officer", "nation": "MY",
-     "rank": "Captain", "cohorts": ["cyber-exchange-2025"], "language": "ar"},
-    {"username": "officer.sa", "full_name": "Major Faisal Al-Harbi", "role": "officer", "nation": "SA",
-     "rank": "Major", "cohorts": ["outbound-2027"], "language": "ar"},
-    {"username": "instructor", "full_name": "Colonel Sarah Whitfield", "role": "instructor", "nation": "GB",
-     "rank": "Colonel"},
+    {
+        "username": "officer.us",
+        "full_name": "Major Daniel Reyes",
+        "role": "officer",
+        "nation": "US",
+        "rank": "Major",
+        "cohorts": ["symposium-2026"],
+        "email": "d.reyes@example.org",
+    },
+    {
+        "username": "officer.pk",
+        "full_name": "Lieutenant Colonel Ayesha Khan",
+        "role": "officer",
+        "nation": "PK",
+        "rank": "Lieutenant Colonel",
+        "cohorts": ["inbound-staff-2026", "intel-fellows-2026"],
+    },
+    {
+        "username": "officer.my",
+        "full_name": "Captain Farid Rahman",
+        "role": "officer",
+        "nation": "MY",
+        "rank": "Captain",
+        "cohorts": ["cyber-exchange-2025"],
+        "language": "ar",
+    },
+    {
+        "username": "officer.sa",
+        "full_name": "Major Faisal Al-Harbi",
+        "role": "officer",
+        "nation": "SA",
+        "rank": "Major",
+        "cohorts": ["outbound-2027"],
+        "language": "ar",
+    },
+    {
+        "username": "instructor",
+        "full_name": "Colonel Sarah Whitfield",
+        "role": "instructor",
+        "nation": "GB",
+        "rank": "Colonel",
+    },
     {"username": "editor", "full_name": "Dr Layla Haddad", "role": "editor", "nation": "JO"},
-    {"username": "programme.admin", "full_name": "Commander Omar Saleh", "role": "admin", "nation": "SA",
-     "rank": "Commander"},
+    {
+        "username": "programme.admin",
+        "full_name": "Commander Omar Saleh",
+        "role": "admin",
+        "nation": "SA",
+        "rank": "Commander",
+    },
 ]
 
 SIGN_IN_NOTES = {

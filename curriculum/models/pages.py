@@ -46,7 +46,11 @@ class HomePage(PortalPage):
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["curriculum.ProgrammeIndexPage", "curriculum.CurriculumIndexPage", "curriculum.CultureIndexPage"]
+    subpage_types = [
+        "curriculum.ProgrammeIndexPage",
+        "curriculum.CurriculumIndexPage",
+        "curriculum.CultureIndexPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:
@@ -78,7 +82,9 @@ class ProgrammePage(PortalPage):
         OUTBOUND = "outbound", _("Outbound: our officers study abroad")
         BILATERAL = "bilateral", _("Bilateral")
 
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default="bilateral")
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default="bilateral"
+    )
     partner_nations = ParentalManyToManyField("portal.Nation", blank=True, verbose_name=_("partner nations"))
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -131,7 +137,9 @@ class CoursePage(PortalPage):
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel([FieldPanel("track"), FieldPanel("level"), FieldPanel("programme")], heading=_("Course")),
+        MultiFieldPanel(
+            [FieldPanel("track"), FieldPanel("level"), FieldPanel("programme")], heading=_("Course")
+        ),
         FieldPanel("summary"),
         FieldPanel("learning_objectives"),
         FieldPanel("body"),
@@ -167,9 +175,7 @@ class ModulePage(PortalPage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
-        MultiFieldPanel(
-            [FieldPanel("estimated_minutes"), FieldPanel("classification")], heading=_("Module")
-        ),
+        MultiFieldPanel([FieldPanel("estimated_minutes"), FieldPanel("classification")], heading=_("Module")),
         FieldPanel("objectives"),
         FieldPanel("body"),
     ]
@@ -208,7 +214,9 @@ class CultureGuidePage(PortalPage):
     """A cultural-orientation guide: etiquette, observance, protocol, language, partner nations."""
 
     region = models.CharField(_("region"), max_length=100, blank=True)
-    topics = StreamField([("topic", blocks.CharBlock(label=_("topic")))], blank=True, verbose_name=_("topics"))
+    topics = StreamField(
+        [("topic", blocks.CharBlock(label=_("topic")))], blank=True, verbose_name=_("topics")
+    )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [

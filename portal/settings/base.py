@@ -135,7 +135,9 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Django's task framework (django-tasks); the database backend is the production default.
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
+TASKS = {
+    "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
+}
 
 # Search (the search service reads these; see docs/architecture.md)
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")

@@ -6,7 +6,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_is_clean_under_production_settings():
     result = subprocess.run(
-        ["bash", "scripts/check_deploy.sh"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+        ["/bin/bash", "scripts/check_deploy.sh"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

@@ -29,7 +29,8 @@ class Command(BaseCommand):
 def summarise(report: ImportReport) -> str:
     kinds = sorted(set(report.created) | set(report.updated) | set(report.unchanged))
     lines = [
-        f"  {kind}: {report.created[kind]} created, {report.updated[kind]} updated, {report.unchanged[kind]} unchanged"
+        f"  {kind}: {report.created[kind]} created, {report.updated[kind]} updated, "
+        f"{report.unchanged[kind]} unchanged"
         for kind in kinds
     ]
     head = "Dry run: nothing was written." if report.dry_run else "Imported."

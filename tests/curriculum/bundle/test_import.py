@@ -6,13 +6,13 @@ import copy
 import json
 from pathlib import Path
 
-import pytest
-import yaml
-
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from wagtail.models import Page, Revision
+
+import pytest
+import yaml
 
 from curriculum.models import CoursePage, GlossaryTerm, ModulePage
 from portal.models import AccessRule, Cohort, CohortMembership
@@ -41,7 +41,9 @@ def write(tmp_path: Path, data: dict, name: str = "bundle.json") -> Path:
 def portal_state() -> dict:
     """A fingerprint of everything an import can write."""
     return {
-        "pages": sorted(Page.objects.values_list("id", "slug", "locale_id", "path", "live", "latest_revision_id")),
+        "pages": sorted(
+            Page.objects.values_list("id", "slug", "locale_id", "path", "live", "latest_revision_id")
+        ),
         "revisions": Revision.objects.count(),
         "users": sorted(get_user_model().objects.values_list("username", "password", "email", "first_name")),
         "cohorts": sorted(Cohort.objects.values_list("slug", "name", "starts_on", "ends_on", "grace_days")),
@@ -55,19 +57,26 @@ def test_a_valid_bundle_imports_every_kind_of_object(tmp_path, sample, capsys):
     call_command("import_curriculum", str(write(tmp_path, sample)))
 
     course = CoursePage.objects.get(slug="cyber-defense-fundamentals", locale__language_code="en")
-    assert course.live and course.track.slug == "cyber-security" and course.programme.slug == "defense-symposium"
+    assert (
+        course.live and course.track.slug == "cyber-security" and course.programme.slug == "defense-symposium"
+    )
     module = ModulePage.objects.get(slug="threat-landscape", locale__language_code="en")
     assert module.get_parent().pk == course.pk
     assert [b.block_type for b in module.body] == ["heading", "rich_text"]
     assert "<b>intent</b>" in str(module.body[1].value.source)
-    assert [b.value for b in module.objectives] == ["Name the main threat actors", "Explain the cyber kill chain"]
+    assert [b.value for b in module.objectives] == [
+        "Name the main threat actors",
+        "Explain the cyber kill chain",
+    ]
     rule = AccessRule.objects.get(page__slug="incident-response")
     assert sorted(rule.releasable_to.values_list("code", flat=True)) == ["PK", "US"]
     officer = get_user_model().objects.get(username="officer.us")
     assert officer.check_password("sample-pass-123")
     assert officer.password != "sample-pass-123"
     assert list(officer.cohorts.values_list("slug", flat=True)) == ["symposium-2026"]
-    assert get_user_model().objects.get(username="instructor.sample").groups.filter(name="Instructors").exists()
+    assert (
+        get_user_model().objects.get(username="instructor.sample").groups.filter(name="Instructors").exists()
+    )
     assert "Imported." in capsys.readouterr().out
 
 
@@ -95,7 +104,7 @@ def test_an_invalid_bundle_reports_every_error_with_its_path_and_writes_nothing(
         call_command("import_curriculum", str(write(tmp_path, broken)), stderr=(err := _Buffer()))
 
     assert sorted(err.lines()) == [
-        'cohorts[1].ends_on: 2024-01-01 is before 2025-01-05',
+        "cohorts[1].ends_on: 2024-01-01 is before 2025-01-05",
         'courses[0].modules[0].body: unknown glossary term "Unheard-of term"',
         'courses[0].modules[1].access.cohorts[0]: unknown cohort "no-such-cohort"',
         'courses[1].track: unknown track "no-such-track"',
@@ -196,7 +205,9 @@ def test_export_round_trips_and_never_contains_passwords(tmp_path, sample):
     assert yaml.safe_load(second.read_text(encoding="utf-8")) == exported
     assert "password" not in first.read_text(encoding="utf-8")
     assert {c["slug"] for c in exported["courses"]} == {"cyber-defense-fundamentals", "intelligence-cycle"}
-    arabic = next(c for c in exported["courses"] if c.get("locale") == "ar" and c["slug"] == "intelligence-cycle")
+    arabic = next(
+        c for c in exported["courses"] if c.get("locale") == "ar" and c["slug"] == "intelligence-cycle"
+    )
     assert arabic["translation_of"] == "intelligence-cycle"
 
 

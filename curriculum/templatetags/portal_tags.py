@@ -1,0 +1,169 @@
+"""Template helpers for the officer-facing pages: language switcher, durations, anchors, labels.
+
+Presentation only: nothing here decides who may see what (that is `portal.access`); the language
+switcher links a page only to its own translation, which is governed by the same access rules.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.text import slugify
+from django.utils.translation import get_language, get_language_info, ngettext, pgettext
+
+from wagtail.models import Locale, Page
+
+register = template.Library()
+
+LANGUAGE_LABELS = {"en": "English", "ar": "العربية"}
+
+
+def _other_language(current: str) -> str:
+    return "en" if current.startswith("ar") else "ar"
+
+
+def _home_url(language: str) -> str:
+    return "/" if language == "en" else f"/{language}/"
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context, page=None, home_only=False):
+    """A link to this content in the other language.
+
+    For a Wagtail page: its live translation when one exists, else the other language's home.
+    For other views under the language prefix (the glossary): the same view in the other language.
+    `home_only` always links to the other home (used by the 404 page, which must reveal nothing).
+    """
+    request = context.get("request")
+    current = (get_language() or "en").split("-")[0]
+    target = _other_language(current)
+    url = None
+    if not home_only:
+        if isinstance(page, Page):
+            try:
+                locale = Locale.objects.get_for_language(target)
+            except Locale.DoesNotExist:
+                locale = None
+            translation = page.get_translation_or_none(locale) if locale else None
+            if translation is not None and translation.live:
+                url = translation.get_url(request)
+        elif request is not None:
+            translated = translate_url(request.path, target)
+            if translated != request.path:
+                url = translated
+                query = request.GET.urlencode()
+                if query:
+                    url = f"{url}?{query}"
+    return {
+        "url": url or _home_url(target),
+        "language": target,
+        "label": LANGUAGE_LABELS.get(target, get_language_info(target)["name_local"]),
+        "bidi": get_language_info(target)["bidi"],
+        "is_translation": bool(url),
+    }
+
+
+@register.simple_tag
+def optional_url(name, *args, **kwargs):
+    """`reverse()` that yields "" when the URL does not exist (yet), for links to optional views."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def duration(minutes):
+    """45 → "45 min", 90 → "1 h 30 min", in the active language."""
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        return ""
+    if minutes <= 0:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return ngettext("%(minutes)d min", "%(minutes)d min", rest) % {"minutes": rest}
+    if not rest:
+        return ngettext("%(hours)d h", "%(hours)d h", hours) % {"hours": hours}
+    return pgettext("duration", "%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+
+
+@register.filter
+def anchor_id(text):
+    """A stable fragment id for a heading (Unicode slugs, so Arabic headings get one too)."""
+    slug = slugify(str(text or ""), allow_unicode=True)
+    return f"sec-{slug}" if slug else "sec"
+
+
+@register.simple_tag
+def table_of_contents(body):
+    """The heading blocks of a StreamField body as [{"id", "text", "level"}] for a contents list."""
+    entries = []
+    for block in body or []:
+        if getattr(block, "block_type", None) == "heading":
+            text = block.value.get("text", "")
+            entries.append({"id": anchor_id(text), "text": text, "level": block.value.get("level", "h2")})
+    return entries
+
+
+@register.filter
+def display_name(obj):
+    """A nation's (or any object's) `name_ar` when Arabic is active and it has one, else `name`."""
+    if (get_language() or "").startswith("ar") and getattr(obj, "name_ar", ""):
+        return obj.name_ar
+    return getattr(obj, "name", "") or str(obj)
+
+
+@register.filter
+def page_type(page):
+    """The human name of a page's type ("module", "course", ...), translated."""
+    model = getattr(page, "specific_class", None) or type(page)
+    meta = getattr(model, "_meta", None)
+    return str(meta.verbose_name) if meta else ""
+
+
+@register.filter
+def page_type_key(page):
+    """The model name of a page's type, for CSS modifiers (modulepage, coursepage, ...)."""
+    model = getattr(page, "specific_class", None) or type(page)
+    meta = getattr(model, "_meta", None)
+    return meta.model_name if meta else "page"
+
+
+CLASSIFICATION_LEVELS = [
+    ("TOP SECRET", "top-secret"),
+    ("SECRET", "secret"),
+    ("CONFIDENTIAL", "confidential"),
+    ("RESTRICTED", "restricted"),
+    ("CUI", "cui"),
+    ("CONTROLLED", "cui"),
+    ("OFFICIAL", "official"),
+    ("UNCLASSIFIED", "unclassified"),
+]
+
+
+@register.filter
+def classification_level(marking):
+    """The CSS modifier for a classification marking: "UNCLASSIFIED//FOUO" → "unclassified"."""
+    text = str(marking or "").strip().upper()
+    for prefix, level in CLASSIFICATION_LEVELS:
+        if text.startswith(prefix):
+            return level
+    return "other"
+
+
+@register.filter
+def is_within(page, section):
+    """True when `page` is `section` or below it in the tree (for aria-current in menus)."""
+    page_path = getattr(page, "path", None)
+    section_path = getattr(section, "path", None)
+    return bool(page_path and section_path and page_path.startswith(section_path))
+
+
+@register.filter
+def viewable_by(page, user):
+    """True when `page` is live and the access policy lets `user` view it (for optional links)."""
+    from portal import access
+
+    return bool(page is not None and getattr(page, "live", False) and access.can_view(user, page))

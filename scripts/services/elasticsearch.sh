@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# Private single-node Elasticsearch for tests/CI, state under var/elasticsearch/.
+#
+#   elasticsearch.sh start   fetch (Maven Central), unpack, configure, start;
+#                            prints the URL on stdout
+#   elasticsearch.sh stop    stop it (no error if not running)
+#   elasticsearch.sh url     print the URL
+#   elasticsearch.sh status  exit 0 if the node answers
+#
+# Env: ES_VERSION (default 8.19.7), ES_PORT (default 9201),
+#      ES_JAVA_HOME (default: newest full JDK 17..25 under /usr/lib/jvm),
+#      ES_HEAP (default 512m), ES_START_TIMEOUT (seconds, default 120),
+#      TABADUL_ES_ANALYSIS_PLUGIN (default 1: build + install the stand-in
+#      analysis plugin from es-analysis-plugin/, see README.md)
+set -euo pipefail
+
+# shellcheck source=scripts/services/lib.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+ES_VERSION="${ES_VERSION:-8.19.7}"
+ES_PORT="${ES_PORT:-9201}"
+ES_HEAP="${ES_HEAP:-512m}"
+ES_START_TIMEOUT="${ES_START_TIMEOUT:-120}"
+ES_ANALYSIS_PLUGIN="${TABADUL_ES_ANALYSIS_PLUGIN:-1}"
+ES_HOST=127.0.0.1
+ES_URL="http://$ES_HOST:$ES_PORT"
+ES_OS_USER=tabadul-es
+ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip"
+
+ES_BASE="$VAR_DIR/elasticsearch"
+ES_DIST_DIR="$ES_BASE/dist"
+ES_ZIP="$ES_DIST_DIR/elasticsearch-$ES_VERSION.zip"
+ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
+ES_DATA="$ES_BASE/data"
+ES_LOGS="$ES_BASE/logs"
+ES_TMP="$ES_BASE/tmp"
+ES_RUN="$ES_BASE/run"
+ES_PIDFILE="$ES_RUN/elasticsearch.pid"
+ES_CLUSTER=tabadul-ci
+ES_LOG="$ES_LOGS/$ES_CLUSTER.log"
+ES_STARTUP_OUT="$ES_LOGS/startup.out"
+PLUGIN_NAME=tabadul-analysis
+PLUGIN_SRC="$SERVICES_DIR/es-analysis-plugin/src"
+PLUGIN_BUILD="$ES_BASE/plugin-build"
+
+# --- install ----------------------------------------------------------------
+
+ensure_tools() {
+  local -a pkgs=()
+  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+  command -v unzip >/dev/null 2>&1 || pkgs+=(unzip)
+  command -v curl >/dev/null 2>&1 || pkgs+=(curl ca-certificates)
+  if [ "${#pkgs[@]}" -gt 0 ]; then apt_install "${pkgs[@]}"; fi
+}
+
+fetch_dist() {
+  if [ -f "$ES_HOME/.tabadul-unpacked" ]; then return 0; fi
+  if [ -s "$ES_ZIP" ] && unzip -tqq "$ES_ZIP" >/dev/null 2>&1; then
+    return 0
+  fi
+  mkdir -p "$ES_DIST_DIR"
+  rm -f "$ES_ZIP"
+  log "fetching $ES_ARTIFACT (Maven Central)"
+  # Run from an empty dir so no project pom.xml is picked up.
+  local mvn_log="$ES_BASE/mvn.log"
+  if ! (cd "$ES_DIST_DIR" && mvn -B -Dstyle.color=never dependency:copy -Dartifact="$ES_ARTIFACT" \
+          -DoutputDirectory="$ES_DIST_DIR" -Dmdep.overWriteReleases=true) >"$mvn_log" 2>&1; then
+    tail -n 30 "$mvn_log" >&2
+    die "mvn dependency:copy $ES_ARTIFACT failed (log: ${mvn_log#"$REPO_ROOT"/})"
+  fi
+  [ -s "$ES_ZIP" ] || die "expected $ES_ZIP after mvn dependency:copy"
+}
+
+unpack_dist() {
+  if [ -x "$ES_HOME/bin/elasticsearch" ] && [ -f "$ES_HOME/.tabadul-unpacked" ]; then
+    return 0
+  fi
+  log "unpacking ${ES_ZIP#"$REPO_ROOT"/}"
+  local tmp="$ES_BASE/.unpack.$$"
+  rm -rf "$tmp" "$ES_HOME"
+  mkdir -p "$tmp"
+  unzip -q "$ES_ZIP" -d "$tmp" || { rm -rf "$tmp"; die "unzip failed"; }
+  [ -x "$tmp/elasticsearch-$ES_VERSION/bin/elasticsearch" ] \
+    || { rm -rf "$tmp"; die "zip has no elasticsearch-$ES_VERSION/bin/elasticsearch"; }
+  mv "$tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
+  rmdir "$tmp"
+  # Pristine copy of the shipped config; we regenerate elasticsearch.yml.
+  cp -a "$ES_HOME/config" "$ES_HOME/config.dist"
+  touch "$ES_HOME/.tabadul-unpacked"
+}
+
+# --- JDK --------------------------------------------------------------------
+
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+# The integ-test zip has no bundled JDK, so one must be chosen: the newest
+# full JDK (java + javac, javac builds the stand-in plugin) under
+# /usr/lib/jvm whose major version is within ES 8.19's range. Checked here:
+# Temurin 25 and Debian's OpenJDK 17 both run ES 8.19.7.
+ES_MIN_JAVA=17
+ES_MAX_JAVA="${ES_MAX_JAVA:-25}"
+pick_java_home() {
+  if [ -n "${ES_JAVA_HOME:-}" ]; then
+    [ -x "$ES_JAVA_HOME/bin/java" ] || die "ES_JAVA_HOME=$ES_JAVA_HOME has no bin/java"
+    printf '%s' "$ES_JAVA_HOME"
+    return 0
+  fi
+  local d real major best="" best_major=0
+  local -A seen=()
+  for d in /usr/lib/jvm/*/; do
+    d="${d%/}"
+    if [ ! -x "$d/bin/java" ] || [ ! -x "$d/bin/javac" ]; then continue; fi
+    real="$(readlink -f "$d")"
+    [ -z "${seen[$real]:-}" ] || continue
+    seen[$real]=1
+    major="$(java_major "$d" || true)"
+    [[ "$major" =~ ^[0-9]+$ ]] || continue
+    if [ "$major" -ge "$ES_MIN_JAVA" ] && [ "$major" -le "$ES_MAX_JAVA" ] && [ "$major" -gt "$best_major" ]; then
+      best="$real"; best_major="$major"
+    fi
+  done
+  if [ -z "$best" ]; then
+    log "no JDK $ES_MIN_JAVA..$ES_MAX_JAVA under /usr/lib/jvm; installing openjdk-17-jdk-headless"
+    apt_install openjdk-17-jdk-headless
+    best="$(readlink -f "/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture)" 2>/dev/null || true)"
+    [ -x "$best/bin/java" ] || die "no usable JDK found after install"
+  fi
+  printf '%s' "$best"
+}
+
+# --- stand-in analysis plugin ----------------------------------------------
+# The integ-test zip lacks the analysis-common module (no arabic analyzer, no
+# asciifolding/ngram/edge_ngram, which Wagtail's index settings need). We
+# compile es-analysis-plugin/ against the distribution's own jars (no extra
+# downloads) and drop it into plugins/.
+
+install_analysis_plugin() {
+  local java_home="$1" dest="$ES_HOME/plugins/$PLUGIN_NAME"
+  if [ "$ES_ANALYSIS_PLUGIN" = "0" ]; then
+    if [ -d "$dest" ]; then log "removing plugin $PLUGIN_NAME"; rm -rf "$dest"; fi
+    return 0
+  fi
+  if [ -d "$ES_HOME/modules/analysis-common" ]; then
+    log "distribution has analysis-common; stand-in plugin not needed"
+    rm -rf "$dest"
+    return 0
+  fi
+  local stamp
+  stamp="$( { echo "$ES_VERSION"; find "$PLUGIN_SRC" -type f -name '*.java' -print0 \
+              | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-16)"
+  if [ -f "$dest/$PLUGIN_NAME.jar" ] && [ "$(cat "$PLUGIN_BUILD/stamp" 2>/dev/null || true)" = "$stamp" ]; then
+    return 0
+  fi
+  # javac/jar from the runtime JDK, else from any JDK >= 17 (ES_JAVA_HOME
+  # may point at a JRE).
+  local jdk="" d
+  for d in "$java_home" /usr/lib/jvm/*; do
+    if [ -x "$d/bin/javac" ] && [ -x "$d/bin/jar" ] && [ "$(java_major "$d" || echo 0)" -ge 17 ]; then
+      jdk="$d"; break
+    fi
+  done
+  [ -n "$jdk" ] || die "no JDK with javac found (needed to build $PLUGIN_NAME; or set TABADUL_ES_ANALYSIS_PLUGIN=0)"
+  local javac="$jdk/bin/javac" jar="$jdk/bin/jar"
+  log "building plugin $PLUGIN_NAME against Elasticsearch $ES_VERSION jars"
+  rm -rf "$PLUGIN_BUILD"
+  mkdir -p "$PLUGIN_BUILD/classes"
+  local -a sources=()
+  mapfile -t sources < <(find "$PLUGIN_SRC" -type f -name '*.java' | sort)
+  if ! "$javac" --release 17 -nowarn -encoding UTF-8 -cp "$ES_HOME/lib/*" \
+        -d "$PLUGIN_BUILD/classes" "${sources[@]}" >"$PLUGIN_BUILD/javac.log" 2>&1; then
+    tail -n 40 "$PLUGIN_BUILD/javac.log" >&2
+    die "compiling $PLUGIN_NAME failed (ES_VERSION=$ES_VERSION; set TABADUL_ES_ANALYSIS_PLUGIN=0 to skip)"
+  fi
+  "$jar" --create --file "$PLUGIN_BUILD/$PLUGIN_NAME.jar" -C "$PLUGIN_BUILD/classes" . \
+    || die "jar $PLUGIN_NAME failed"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  cp "$PLUGIN_BUILD/$PLUGIN_NAME.jar" "$dest/"
+  cat >"$dest/plugin-descriptor.properties" <<EOF
+description=Stand-in for analysis-common (arabic, asciifolding, ngram, edge_ngram) and rest-root (GET /) for the integ-test zip
+version=$ES_VERSION
+name=$PLUGIN_NAME
+classname=org.tabadul.esanalysis.TabadulAnalysisPlugin
+java.version=17
+elasticsearch.version=$ES_VERSION
+EOF
+  printf '%s\n' "$stamp" >"$PLUGIN_BUILD/stamp"
+}
+
+# --- user, dirs, config -----------------------------------------------------
+
+ensure_user() {
+  if ! id -u "$ES_OS_USER" >/dev/null 2>&1; then
+    log "creating system user $ES_OS_USER"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin "$ES_OS_USER"
+  fi
+}
+
+write_config() {
+  local yml="$ES_HOME/config/elasticsearch.yml"
+  {
+    echo "# Generated by scripts/services/elasticsearch.sh; edits are overwritten."
+    echo "cluster.name: $ES_CLUSTER"
+    echo "node.name: tabadul-ci-node"
+    echo "discovery.type: single-node"
+    echo "network.host: $ES_HOST"
+    echo "http.port: $ES_PORT"
+    echo "transport.port: $((ES_PORT + 100))"
+    echo "path.data: $ES_DATA"
+    echo "path.logs: $ES_LOGS"
+    echo "cluster.routing.allocation.disk.threshold_enabled: false"
+    echo "action.destructive_requires_name: false"
+    # Only set x-pack settings if the x-pack modules are in this zip (the
+    # 8.x integ-test zip has x-pack-core and x-pack-security).
+    if [ -d "$ES_HOME/modules/x-pack-security" ]; then
+      echo "xpack.security.enabled: false"
+    fi
+  } >"$yml"
+}
+
+prepare_dirs() {
+  mkdir -p "$ES_DATA" "$ES_LOGS" "$ES_TMP" "$ES_RUN"
+  chown -R "$ES_OS_USER:" "$ES_HOME" "$ES_DATA" "$ES_LOGS" "$ES_TMP" "$ES_RUN"
+  chmod 755 "$ES_BASE"
+  ensure_traversable "$ES_OS_USER" "$ES_HOME/bin"
+  ensure_traversable "$ES_OS_USER" "$ES_DATA"
+}
+
+# --- runtime helpers --------------------------------------------------------
+
+# pid_alive PID: running and not a zombie (a container's PID 1 may never reap).
+pid_alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+  [ -n "$state" ] && [ "$state" != "Z" ]
+}
+
+# es_pid: the pid from our pidfile, if that process is alive and really is
+# our Elasticsearch (guards against pid reuse after a reboot).
+es_pid() {
+  local pid
+  [ -s "$ES_PIDFILE" ] || return 1
+  pid="$(cat "$ES_PIDFILE")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  pid_alive "$pid" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-Des.path.home=$ES_HOME" || return 1
+  printf '%s' "$pid"
+}
+
+# Note: GET / is 405 on the integ-test zip (no rest-root module), so probe
+# the cluster health endpoint instead.
+es_answers() {
+  curl -fsS -m 5 "$ES_URL/_cluster/health?timeout=1s" >/dev/null 2>&1
+}
+
+show_logs() {
+  # Stack frames dropped so the cause ("Caused by: ...") stays in view.
+  local drop='^[[:space:]]+(at |\.\.\. [0-9]+ more|Suppressed: )'
+  if [ -s "$ES_LOG" ]; then
+    log "---- tail of ${ES_LOG#"$REPO_ROOT"/} (stack frames omitted) ----"
+    grep -vE "$drop" "$ES_LOG" | tail -n 40 | cut -c1-400 >&2 || true
+  fi
+  # Console output: only what is not a copy of the log (JVM/launcher errors).
+  if [ -s "$ES_STARTUP_OUT" ] && grep -vE "$drop" "$ES_STARTUP_OUT" | grep -qvE '^\[[0-9]{4}-'; then
+    log "---- tail of ${ES_STARTUP_OUT#"$REPO_ROOT"/} ----"
+    grep -vE "$drop" "$ES_STARTUP_OUT" | grep -vE '^\[[0-9]{4}-' | tail -n 20 | cut -c1-400 >&2 || true
+  fi
+}
+
+# wait_ready [PID]: 0 = healthy (yellow or green); 1 = PID died; 2 = timeout.
+wait_ready() {
+  local deadline=$((SECONDS + ES_START_TIMEOUT)) pid="${1:-}"
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if curl -fsS -m 10 "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=5s" >/dev/null 2>&1; then
+      return 0
+    fi
+    if [ -n "$pid" ] && ! pid_alive "$pid"; then
+      return 1
+    fi
+    sleep 1
+  done
+  return 2
+}
+
+# --- subcommands ------------------------------------------------------------
+
+cmd_start() {
+  require_root
+  local t0=$SECONDS pid=""
+  if es_answers; then
+    log "a node already answers on $ES_URL"
+    wait_ready || die "the node on $ES_URL does not reach yellow health"
+    printf '%s\n' "$ES_URL"
+    return 0
+  fi
+  if pid="$(es_pid)"; then
+    log "pid $pid from the pidfile is alive but not answering yet; waiting"
+    if wait_ready "$pid"; then
+      printf '%s\n' "$ES_URL"
+      return 0
+    fi
+    pid_alive "$pid" && die "pid $pid is alive but $ES_URL is not healthy; run '$0 stop' first"
+    log "pid $pid exited; starting afresh"
+  fi
+  if port_in_use "$ES_HOST" "$ES_PORT"; then
+    die "port $ES_PORT is in use, but not by a healthy Elasticsearch; set ES_PORT or free the port"
+  fi
+  if port_in_use "$ES_HOST" "$((ES_PORT + 100))"; then
+    die "transport port $((ES_PORT + 100)) (ES_PORT+100) is in use; set ES_PORT or free the port"
+  fi
+  ensure_tools
+  fetch_dist
+  unpack_dist
+  ensure_user
+  local java_home
+  java_home="$(pick_java_home)"
+  install_analysis_plugin "$java_home"
+  write_config
+  prepare_dirs
+  rm -f "$ES_PIDFILE"
+  # Keep one previous log, so a failure shows only this start's lines.
+  if [ -f "$ES_LOG" ]; then mv -f "$ES_LOG" "$ES_LOG.prev"; fi
+  log "starting Elasticsearch $ES_VERSION on $ES_URL (JDK $(java_major "$java_home"): $java_home)"
+  # cwd = logs dir: the shipped jvm.options writes gc.log/hs_err relative to it.
+  if ! (cd "$ES_LOGS" && runuser -u "$ES_OS_USER" -- env -u JAVA_HOME \
+          ES_JAVA_HOME="$java_home" \
+          ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP ${ES_EXTRA_JAVA_OPTS:-}" \
+          ES_TMPDIR="$ES_TMP" ES_PATH_CONF="$ES_HOME/config" \
+          "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE") >"$ES_STARTUP_OUT" 2>&1; then
+    show_logs
+    die "bin/elasticsearch -d failed"
+  fi
+  pid="$(es_pid || true)"
+  local rc=0
+  wait_ready "$pid" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    show_logs
+    if [ "$rc" -eq 1 ]; then die "Elasticsearch (pid $pid) exited during startup"; fi
+    die "Elasticsearch not ready on $ES_URL after ${ES_START_TIMEOUT}s"
+  fi
+  log "ready after $((SECONDS - t0))s: $ES_URL"
+  printf '%s\n' "$ES_URL"
+}
+
+cmd_stop() {
+  local pid
+  if ! pid="$(es_pid)"; then
+    log "Elasticsearch is not running (no live pid in ${ES_PIDFILE#"$REPO_ROOT"/})"
+    rm -f "$ES_PIDFILE"
+    return 0
+  fi
+  log "stopping Elasticsearch (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local _
+  for _ in $(seq 1 60); do
+    pid_alive "$pid" || { rm -f "$ES_PIDFILE"; log "stopped"; return 0; }
+    sleep 1
+  done
+  log "still running after 60s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 10); do
+    pid_alive "$pid" || break
+    sleep 1
+  done
+  rm -f "$ES_PIDFILE"
+}
+
+cmd_status() {
+  if es_answers; then log "up on $ES_URL"; else log "down"; return 1; fi
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  url) printf '%s\n' "$ES_URL" ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 {start|stop|url|status}" >&2; exit 2 ;;
+esac

@@ -1,0 +1,93 @@
+"""`manage.py load_demo`: a realistic curriculum with every role, on SQLite and on PostgreSQL."""
+
+import datetime
+import re
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from wagtail.models import Page
+
+import pytest
+
+from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage
+from portal.models import Cohort
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_TRACKS = {"defense-methodology", "military-technology", "cyber-security", "intelligence-management"}
+GUIDE_TOPICS = ["etiquette", "religious", "dress", "hospitality", "arabic", "outbound"]
+
+
+def words(stream) -> int:
+    text = " ".join(strip_tags(str(block.render())) for block in stream)
+    return len(re.findall(r"\w+", text))
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    # Loaded once for the module inside a transaction that is rolled back afterwards.
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_the_demo_has_a_real_curriculum(demo_output):
+    english = {"locale__language_code": "en"}
+    courses = CoursePage.objects.filter(**english).select_related("track")
+    assert courses.count() >= 5
+    assert {course.track.slug for course in courses} >= REQUIRED_TRACKS
+    modules = ModulePage.objects.filter(**english)
+    assert modules.count() >= 30
+    for module in modules:
+        assert words(module.body) >= 300, module.slug
+        assert len(module.objectives) >= 1, module.slug
+        assert len({block.block_type for block in module.body}) >= 4, module.slug
+    guides = CultureGuidePage.objects.filter(**english)
+    assert guides.count() >= 6
+    slugs = " ".join(guides.values_list("slug", flat=True))
+    assert all(topic in slugs for topic in GUIDE_TOPICS)
+
+
+def test_the_demo_is_bilingual(demo_output):
+    terms = GlossaryTerm.objects.exclude(term_ar="")
+    assert terms.count() >= 40
+    translations = Page.objects.filter(locale__language_code="ar", depth__gt=3)
+    assert translations.count() >= 5
+    assert all(page.translation_key for page in translations)
+
+
+def test_the_demo_has_programmes_cohorts_in_every_state_and_every_role(demo_output):
+    assert ProgrammePage.objects.filter(locale__language_code="en").count() >= 2
+    assert ProgrammePage.objects.filter(title__icontains="symposium").exists()
+    today = timezone.localdate()
+    states = set()
+    for cohort in Cohort.objects.all():
+        if cohort.starts_on > today:
+            states.add("future")
+        elif today <= cohort.ends_on:
+            states.add("open")
+        elif today <= cohort.ends_on + datetime.timedelta(days=cohort.grace_days):
+            states.add("grace")
+        else:
+            states.add("expired")
+    assert states == {"future", "open", "grace", "expired"}
+    users = get_user_model().objects.all()
+    groups = set(users.values_list("groups__name", flat=True))
+    assert {"Instructors", "Editors", "Programme admins"} <= groups
+    assert users.filter(groups__isnull=True, is_superuser=False, cohorts__isnull=False).exists()
+
+
+def test_the_demo_prints_its_sign_ins_and_loads_again_without_duplicates(demo_output):
+    assert "Demo sign-ins" in demo_output
+    for username in ("officer.us", "instructor", "editor", "programme.admin"):
+        assert username in demo_output
+    pages_before = Page.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert Page.objects.count() == pages_before

@@ -1,0 +1,139 @@
+"""Every page type renders; the module page costs the same queries whatever its length; Arabic is RTL."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from curriculum.models import CoursePage, ModulePage
+from tests.factories import (
+    CourseFactory,
+    GlossaryTermFactory,
+    GuideFactory,
+    ModuleFactory,
+    ProgrammeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def body_of(length: int, terms) -> list[dict]:
+    """A module body with every text block type, repeated `length` times."""
+    blocks = []
+    for n in range(length):
+        blocks += [
+            {"type": "heading", "value": {"text": f"Section {n}", "level": "h2"}},
+            {
+                "type": "rich_text",
+                "value": f"<p>Paragraph {n} with <b>bold</b> text.</p><ul><li>a point</li></ul>",
+            },
+            {"type": "callout", "value": {"kind": "warning", "text": "<p>Check the assumptions.</p>"}},
+            {
+                "type": "quote",
+                "value": {"quote": "Plans are nothing; planning is everything.", "attribution": "Eisenhower"},
+            },
+            {
+                "type": "table",
+                "value": {
+                    "data": [["Step", "Output"], ["Analyse", "Brief"]],
+                    "first_row_is_table_header": True,
+                },
+            },
+            {"type": "key_terms", "value": {"terms": [term.pk for term in terms]}},
+        ]
+    return blocks
+
+
+def test_every_page_type_renders_for_staff(
+    client, superuser, home, programme_index, culture_index, curriculum_index
+):
+    programme = ProgrammeFactory(parent=programme_index, title="Joint Defense Symposium")
+    course = CourseFactory(parent=curriculum_index, title="Defense Planning", programme=programme)
+    module = ModuleFactory(parent=course, title="Mission Analysis", body=body_of(1, [GlossaryTermFactory()]))
+    guide = GuideFactory(parent=culture_index, title="Host Nation Etiquette")
+    client.force_login(superuser)
+
+    for page in (home, programme_index, programme, curriculum_index, course, module, culture_index, guide):
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert page.title in response.content.decode()
+
+
+def test_a_module_shows_classification_banners_objectives_and_neighbours(client, superuser, course):
+    first = ModuleFactory(parent=course, title="Orientation")
+    module = ModuleFactory(
+        parent=course,
+        title="Mission Analysis",
+        classification="UNCLASSIFIED // FOR TRAINING USE ONLY",
+        objectives=[{"type": "objective", "value": "Derive specified and implied tasks"}],
+    )
+    last = ModuleFactory(parent=course, title="Wargaming")
+    client.force_login(superuser)
+
+    html = client.get(module.url).content.decode()
+
+    assert html.count("UNCLASSIFIED // FOR TRAINING USE ONLY") >= 2
+    assert "Derive specified and implied tasks" in html
+    assert first.url in html and last.url in html
+    assert course.url in html  # breadcrumbs
+
+
+def test_a_course_lists_its_modules_with_minutes(client, superuser, course):
+    ModuleFactory(parent=course, title="Orientation", estimated_minutes=25)
+    ModuleFactory(parent=course, title="Mission Analysis", estimated_minutes=50)
+    client.force_login(superuser)
+
+    html = client.get(course.url).content.decode()
+
+    assert "Orientation" in html and "Mission Analysis" in html
+    assert "25" in html and "50" in html
+    assert html.index("Orientation") < html.index("Mission Analysis")
+
+
+def queries_to_render(client, page) -> int:
+    client.get(page.url)  # warm caches (site root paths, content types)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(page.url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_module_page_renders_in_a_fixed_number_of_queries(client, superuser, course):
+    terms = GlossaryTermFactory.create_batch(3)
+    short = ModuleFactory(parent=course, body=body_of(1, terms))
+    long = ModuleFactory(parent=course, body=body_of(25, terms))
+    client.force_login(superuser)
+
+    assert queries_to_render(client, long) == queries_to_render(client, short)
+
+
+def test_the_course_page_renders_in_a_fixed_number_of_queries(client, superuser, curriculum_index):
+    small, large = CourseFactory(parent=curriculum_index), CourseFactory(parent=curriculum_index)
+    ModuleFactory(parent=small)
+    ModuleFactory.create_batch(20, parent=large)
+    client.force_login(superuser)
+
+    assert queries_to_render(client, large) == queries_to_render(client, small)
+
+
+def test_arabic_pages_render_right_to_left(client, officer, course, locale_ar):
+    module = ModuleFactory(parent=course, title="Mission Analysis")
+    arabic_course = course.copy_for_translation(locale_ar)
+    arabic_course.title = "التخطيط الدفاعي"
+    arabic_course.save_revision().publish()
+    arabic_module = module.copy_for_translation(locale_ar)
+    arabic_module.title = "تحليل المهمة"
+    arabic_module.save_revision().publish()
+    client.force_login(officer)
+
+    response = client.get(ModulePage.objects.get(pk=arabic_module.pk).url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ar" dir="rtl"' in html
+    assert "تحليل المهمة" in html
+    english = client.get(module.url).content.decode()
+    assert '<html lang="en" dir="ltr"' in english
+    assert CoursePage.objects.get(pk=arabic_course.pk).url.startswith("/ar/")
