@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -139,6 +140,50 @@ def applicable_rules(page: Page) -> QuerySet[AccessRule]:
     ancestor_paths = [page.path[:i] for i in range(Page.steplen, len(page.path) + 1, Page.steplen)]
     keys = Page.objects.filter(path__in=ancestor_paths).values("translation_key")
     return AccessRule.objects.filter(page__translation_key__in=keys)
+
+
+def governing_rule_ids(page: Page) -> set[int]:
+    """Ids of the rules that govern `page`: what a search index stores so that the policy can be a
+    filter inside the engine's own query (see `search_filter`)."""
+    return set(applicable_rules(page).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """The access policy for one user today, in the terms a search index can match.
+
+    A page is visible when `everything` is true, or when none of its governing rule ids is in
+    `denied_rule_ids`, or when it is at or below one of `editable_root_ids` (staff who can edit it),
+    or when it is below one of `owned_root_ids` and owned by `owner_id` (Wagtail's "add" permission
+    lets an author edit their own pages). `landing_only` restricts to site roots (anonymous users).
+    """
+
+    everything: bool = False
+    landing_only: bool = False
+    denied_rule_ids: frozenset[int] = frozenset()
+    editable_root_ids: frozenset[int] = frozenset()
+    owned_root_ids: frozenset[int] = frozenset()
+    owner_id: int | None = None
+
+
+def search_filter(user: User, today: datetime.date | None = None) -> SearchFilter:
+    """The same decision as `viewable_pages`, expressed for search engines."""
+    if is_anonymous(user):
+        return SearchFilter(landing_only=True)
+    if user.is_superuser:
+        return SearchFilter(everything=True)
+    editable, owned = set(), set()
+    for permission in _page_permissions.get_cached_permissions_for_user(user):
+        if permission.permission.codename in ("change_page", "publish_page"):
+            editable.add(permission.page_id)
+        elif permission.permission.codename == "add_page":
+            owned.add(permission.page_id)
+    return SearchFilter(
+        denied_rule_ids=frozenset(denied_rule_ids(user, today)),
+        editable_root_ids=frozenset(editable),
+        owned_root_ids=frozenset(owned),
+        owner_id=user.pk,
+    )
 
 
 def is_restricted(page: Page) -> bool:
