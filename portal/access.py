@@ -174,7 +174,7 @@ def search_filter(user: User, today: datetime.date | None = None) -> SearchFilte
         return SearchFilter(everything=True)
     editable, owned = set(), set()
     for permission in _page_permissions.get_cached_permissions_for_user(user):
-        if permission.permission.codename in ("change_page", "publish_page"):
+        if permission.permission.codename == "change_page":
             editable.add(permission.page_id)
         elif permission.permission.codename == "add_page":
             owned.add(permission.page_id)
