@@ -14,10 +14,21 @@ def _after_migrate(sender, **kwargs) -> None:
     ensure_site_structure()
 
 
+def _remember_preferred_language(sender, request, user, **kwargs) -> None:
+    """The dashboard opens in the officer's preferred language right after sign-in."""
+    from curriculum.views import PREFERRED_LANGUAGE_PENDING
+
+    if request is not None and hasattr(request, "session"):
+        request.session[PREFERRED_LANGUAGE_PENDING] = True
+
+
 class CurriculumConfig(AppConfig):
     name = "curriculum"
     verbose_name = "Curriculum"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="curriculum.ensure_site_structure")
+        user_logged_in.connect(_remember_preferred_language, dispatch_uid="curriculum.preferred_language")

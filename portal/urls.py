@@ -9,6 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from curriculum import views as curriculum_views
+from portal import media
+from portal import views as viewas_views
 from search import urls as search_urls
 
 urlpatterns = [
@@ -19,16 +21,17 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(search_urls)),
+    # Uploaded media always goes through the access policy (portal.media), in every environment.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
+    path("view-as/", viewas_views.view_as, name="view_as"),
+    path("view-as/stop/", viewas_views.stop_view_as, name="view_as_stop"),
 ]
 
 # Officer-facing pages: English at the root, Arabic under /ar/.
 urlpatterns += i18n_patterns(
     path("glossary/", curriculum_views.glossary, name="glossary"),
+    path("dashboard/", curriculum_views.dashboard, name="dashboard"),
+    path("progress/<int:page_id>/<str:action>/", curriculum_views.module_progress, name="module_progress"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

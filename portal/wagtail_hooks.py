@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal import access
+from portal import access, audit
 from portal.models import AccessRule, Cohort, Nation, OfficerProfile
 
 
@@ -18,10 +18,30 @@ from portal.models import AccessRule, Cohort, Nation, OfficerProfile
 def enforce_access_policy(page, request, serve_args, serve_kwargs):
     """Denied means 404 for a signed-in user and the sign-in page for an anonymous one."""
     if access.can_view(request.user, page):
+        if access.is_restricted(page):
+            audit.record(request, object_type=audit.ObjectType.PAGE, obj=page, outcome=audit.Outcome.GRANTED)
         return None
     if access.is_anonymous(request.user):
         return redirect_to_login(request.get_full_path())
+    audit.record(request, object_type=audit.ObjectType.PAGE, obj=page, outcome=audit.Outcome.DENIED)
     raise Http404
+
+
+@hooks.register("before_serve_document")
+def enforce_document_access(document, request):
+    """A document used only in pages the user may not view does not exist for them."""
+    if access.is_anonymous(request.user):
+        return redirect_to_login(request.get_full_path())
+    if not access.can_view_media(request.user, document):
+        audit.record(
+            request, object_type=audit.ObjectType.DOCUMENT, obj=document, outcome=audit.Outcome.DENIED
+        )
+        raise Http404
+    if any(access.is_restricted(page) for page in access.pages_using(document)):
+        audit.record(
+            request, object_type=audit.ObjectType.DOCUMENT, obj=document, outcome=audit.Outcome.GRANTED
+        )
+    return None
 
 
 class NationViewSet(SnippetViewSet):

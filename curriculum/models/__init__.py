@@ -11,6 +11,7 @@ from .pages import (
     ProgrammeIndexPage,
     ProgrammePage,
 )
+from .progress import ModuleProgress
 from .tracks import Track
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "GlossaryTerm",
     "HomePage",
     "ModulePage",
+    "ModuleProgress",
     "ProgrammeIndexPage",
     "ProgrammePage",
     "Track",

@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from curriculum import navigation
+from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock
 
 ObjectivesField = lambda **kw: StreamField(  # noqa: E731
@@ -187,6 +187,7 @@ class ModulePage(PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context["course"] = context["breadcrumbs"][-1] if context["breadcrumbs"] else None
         context["previous_module"], context["next_module"] = navigation.neighbours(request.user, self)
+        context["progress"] = progress.record_visit(request.user, self)
         return context
 
     class Meta:
@@ -213,7 +214,19 @@ class CultureIndexPage(PortalPage):
 class CultureGuidePage(PortalPage):
     """A cultural-orientation guide: etiquette, observance, protocol, language, partner nations."""
 
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Every officer")
+        INBOUND = "inbound", _("Inbound officers (studying here)")
+        OUTBOUND = "outbound", _("Outbound officers (studying abroad)")
+
     region = models.CharField(_("region"), max_length=100, blank=True)
+    audience = models.CharField(
+        _("audience"),
+        max_length=10,
+        choices=Audience.choices,
+        default="everyone",
+        help_text=_("The dashboard recommends a guide to officers of this direction first."),
+    )
     topics = StreamField(
         [("topic", blocks.CharBlock(label=_("topic")))], blank=True, verbose_name=_("topics")
     )
@@ -222,7 +235,9 @@ class CultureGuidePage(PortalPage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("region"), FieldPanel("topics")], heading=_("Guide")),
+        MultiFieldPanel(
+            [FieldPanel("region"), FieldPanel("audience"), FieldPanel("topics")], heading=_("Guide")
+        ),
         FieldPanel("body"),
     ]
     search_fields = [*PortalPage.search_fields, index.SearchField("body"), index.SearchField("region")]

@@ -1,8 +1,9 @@
 """The portal's own data: nations, cohorts and their members, officer profiles, access rules."""
 
+from .access_log import AccessLogEntry
 from .access_rules import AccessRule
 from .cohorts import Cohort, CohortMembership
 from .nations import Nation
 from .profiles import OfficerProfile
 
-__all__ = ["AccessRule", "Cohort", "CohortMembership", "Nation", "OfficerProfile"]
+__all__ = ["AccessLogEntry", "AccessRule", "Cohort", "CohortMembership", "Nation", "OfficerProfile"]

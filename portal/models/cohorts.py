@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
-class Cohort(models.Model):
+
+class Cohort(ClusterableModel):
     """A group of officers studying together for a period; access rules grant pages to cohorts.
 
     Membership grants access from `starts_on` to `ends_on` plus `grace_days`, inclusive.
@@ -49,9 +52,22 @@ class Cohort(models.Model):
         """The last day on which membership still grants access."""
         return self.ends_on + datetime.timedelta(days=self.grace_days)
 
+    def is_open_on(self, day: datetime.date) -> bool:
+        """Does membership grant access on `day` (start to end plus grace, inclusive)?"""
+        return self.starts_on <= day <= self.access_ends_on
+
+    def state_on(self, day: datetime.date) -> str:
+        """ "future", "open", "grace" or "expired" on `day`."""
+        if day < self.starts_on:
+            return "future"
+        if day <= self.ends_on:
+            return "open"
+        return "grace" if day <= self.access_ends_on else "expired"
+
 
 class CohortMembership(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    # A parental key so programme admins add and remove members inline in the cohort editor.
+    cohort = ParentalKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     added_at = models.DateTimeField(auto_now_add=True)
 

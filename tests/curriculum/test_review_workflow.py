@@ -95,6 +95,7 @@ def test_editors_publish_cultural_orientation_directly(client, culture_index):
             "slug": "majlis-etiquette",
             "summary": "",
             "region": "Host nation",
+            "audience": "everyone",
             "topics": streamfield([]),
             "body": streamfield([("rich_text", rich_text("<p>Stand when a senior guest enters.</p>"))]),
             "comments": inline_formset([]),

@@ -1,0 +1,77 @@
+"""Officers' progress: opening a module marks it in progress, "Mark complete" completes it, and a
+course's percentage counts the modules of it the officer may read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from portal import access
+
+
+def _tracks(user) -> bool:
+    """Progress is kept for real signed-in users, never for anonymous or "view as" visitors."""
+    return not access.is_anonymous(user) and not access.is_simulated(user)
+
+
+def record_visit(user, module: Page):
+    """Opening a module marks it in progress (once) and remembers where the officer stopped."""
+    from curriculum.models import ModuleProgress
+
+    if not _tracks(user):
+        return None
+    now = timezone.now()
+    entry, created = ModuleProgress.objects.get_or_create(
+        user=user,
+        module_key=module.translation_key,
+        defaults={"last_page_id": module.pk, "started_at": now, "last_viewed_at": now},
+    )
+    if not created:
+        ModuleProgress.objects.filter(pk=entry.pk).update(last_page_id=module.pk, last_viewed_at=now)
+    return entry
+
+
+def set_complete(user, module: Page, complete: bool = True):
+
+    if not _tracks(user):
+        return None
+    entry = record_visit(user, module)
+    entry.completed_at = timezone.now() if complete else None
+    entry.save(update_fields=["completed_at"])
+    return entry
+
+
+def progress_by_key(user, modules: list[Page]) -> dict:
+    """The user's progress entries for `modules`, keyed by translation key."""
+    from curriculum.models import ModuleProgress
+
+    if not _tracks(user) or not modules:
+        return {}
+    keys = [module.translation_key for module in modules]
+    return {
+        entry.module_key: entry for entry in ModuleProgress.objects.filter(user=user, module_key__in=keys)
+    }
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    completed: int
+    started: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def course_progress(user, modules: list[Page], entries: dict | None = None) -> CourseProgress:
+    entries = progress_by_key(user, modules) if entries is None else entries
+    mine = [entries.get(module.translation_key) for module in modules]
+    return CourseProgress(
+        completed=sum(1 for entry in mine if entry and entry.is_complete),
+        started=sum(1 for entry in mine if entry),
+        total=len(modules),
+    )
