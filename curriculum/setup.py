@@ -31,6 +31,7 @@ SECTIONS = [
     (CultureIndexPage, "culture", "Cultural orientation", "التوجيه الثقافي"),
 ]
 HOME_TITLES = ("Tabadul", "تبادل")
+HOME_SUMMARY_AR = "بوابة المناهج وتبادل المعرفة لبرنامج التبادل التعليمي العسكري."
 
 # Which page actions each group has on which section.
 SECTION_PERMISSIONS = {
@@ -51,7 +52,7 @@ def ensure_site_structure() -> HomePage:
     arabic, _ = Locale.objects.get_or_create(language_code="ar")
     home = _ensure_home(english)
     english_sections = [_ensure_section(home, model, slug, title) for model, slug, title, _ in SECTIONS]
-    _ensure_translation(home, arabic, HOME_TITLES[1])
+    _ensure_translation(home, arabic, HOME_TITLES[1], summary=HOME_SUMMARY_AR)
     arabic_sections = [
         _ensure_translation(section, arabic, title_ar)
         for (_, _, _, title_ar), section in zip(SECTIONS, english_sections, strict=True)
@@ -97,13 +98,14 @@ def _ensure_section(home: HomePage, model: type[Page], slug: str, title: str) ->
     return home.add_child(instance=model(title=title, slug=slug, locale=home.locale, show_in_menus=True))
 
 
-def _ensure_translation(page: Page, locale: Locale, title: str) -> Page:
+def _ensure_translation(page: Page, locale: Locale, title: str, summary: str = "") -> Page:
     existing = page.get_translation_or_none(locale)
     if existing:
         return existing.specific
     with translation.override(locale.language_code):
         copy = page.copy_for_translation(locale, copy_parents=False, alias=False)
     copy.title = title
+    copy.summary = summary
     copy.save_revision().publish()
     return copy.specific
 

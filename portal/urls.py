@@ -17,8 +17,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(search_urls)),
     # Uploaded media always goes through the access policy (portal.media), in every environment.
@@ -29,6 +27,8 @@ urlpatterns = [
 
 # Officer-facing pages: English at the root, Arabic under /ar/.
 urlpatterns += i18n_patterns(
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("glossary/", curriculum_views.glossary, name="glossary"),
     path("dashboard/", curriculum_views.dashboard, name="dashboard"),
     path("progress/<int:page_id>/<str:action>/", curriculum_views.module_progress, name="module_progress"),

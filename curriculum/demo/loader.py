@@ -19,3 +19,22 @@ def demo_bundle(today: datetime.date) -> dict:
             if key != "format":
                 bundle.setdefault(key, []).extend(items)
     return bundle
+
+
+def apply_guide_audiences() -> int:
+    """Set the demo guides' audience in every language; returns how many pages changed."""
+    from curriculum.demo.people import GUIDE_AUDIENCES
+    from curriculum.models import CultureGuidePage
+
+    changed = 0
+    for slug, audience in GUIDE_AUDIENCES.items():
+        source = CultureGuidePage.objects.filter(slug=slug, locale__language_code="en").first()
+        if source is None:
+            continue
+        for guide in CultureGuidePage.objects.filter(translation_key=source.translation_key).exclude(
+            audience=audience
+        ):
+            guide.audience = audience
+            guide.save_revision().publish()
+            changed += 1
+    return changed

@@ -217,3 +217,14 @@ def people_bundle(today: datetime.date) -> dict:
         "users": [{**user, "password": DEMO_PASSWORD} for user in USERS],
         "tracks": [{"slug": s, "title": t, "title_ar": a, "description": d} for s, t, a, d in TRACKS],
     }
+
+
+# Which officers the dashboard recommends each demo guide to (not part of the bundle format).
+GUIDE_AUDIENCES = {
+    "host-nation-etiquette": "inbound",
+    "religious-observance": "inbound",
+    "dress-and-protocol": "inbound",
+    "hospitality": "inbound",
+    "everyday-arabic-phrases": "everyone",
+    "outbound-partner-guide": "outbound",
+}

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.viewas.ViewAsMiddleware",
+    "portal.middleware.SignInInsteadOfNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from curriculum.bundle.importer import BundleInvalid, import_bundle
-from curriculum.demo.loader import demo_bundle
+from curriculum.demo.loader import apply_guide_audiences, demo_bundle
 from curriculum.demo.people import DEMO_PASSWORD, SIGN_IN_NOTES
 from curriculum.management.commands.import_curriculum import summarise
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             for error in invalid.errors:
                 self.stderr.write(str(error))
             raise CommandError("The demo bundle is invalid; nothing was loaded.") from invalid
+        apply_guide_audiences()
         self._ensure_superuser()
         self.stdout.write(summarise(report))
         self.stdout.write("\nDemo sign-ins (http://127.0.0.1:8000/accounts/login/, admin at /admin/):")
