@@ -1,26 +1,74 @@
-"""The search page. Until the search service lands it searches page titles and summaries of what the
-signed-in user may read, through Wagtail's database backend."""
+"""The search page (`/search/`) and the JSON API (`/api/v1/search/`, `/api/v1/search/suggest/`).
+
+Thin views: `SearchForm` validates the request, `search.service` does the work, a template or
+`JsonResponse` renders it. The API answers 401 JSON to anonymous callers and 400 JSON with the
+reasons to invalid parameters.
+"""
+
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from wagtail.models import Page
+from search import labels, service
+from search.forms import SearchForm
 
-from portal import access
 
-
+@require_GET
 @login_required
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    results = Page.objects.none()
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": "", "results": None}
+    if not form.is_valid():
+        return render(request, "search/search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    context["query"] = query
     if query:
-        pages = access.viewable_pages(request.user).live().specific()
-        results = pages.search(query, operator="and")
-    paginator = Paginator(results, 20)
-    return render(
-        request,
-        "search/search.html",
-        {"query": query, "page_obj": paginator.get_page(request.GET.get("page"))},
+        results = service.search(request.user, query, form.filters, form.page_number, sort=form.sort_order)
+        types = labels.type_labels()
+        context.update(
+            results=results,
+            facets=labels.facet_labels(request.user, results),
+            items=[(hit, types.get(hit.type, hit.type)) for hit in results.hits],
+            page_url=labels.page_url(results),
+            clear_filters_url=labels.clear_filters_url(results),
+        )
+    return render(request, "search/search.html", context)
+
+
+def _anonymous() -> JsonResponse:
+    return JsonResponse({"error": _("Authentication required.")}, status=401)
+
+
+def _invalid(form: SearchForm) -> JsonResponse:
+    return JsonResponse({"error": _("Invalid parameters."), "fields": form.error_reasons()}, status=400)
+
+
+@require_GET
+def search_api(request: HttpRequest) -> JsonResponse:
+    if not request.user.is_authenticated:
+        return _anonymous()
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _invalid(form)
+    results = service.search(
+        request.user, form.cleaned_data["q"], form.filters, form.page_number, sort=form.sort_order
+    )
+    return JsonResponse(results.as_json(), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def suggest_api(request: HttpRequest) -> JsonResponse:
+    if not request.user.is_authenticated:
+        return _anonymous()
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _invalid(form)
+    suggestions = service.suggest(request.user, form.cleaned_data["q"])
+    return JsonResponse(
+        {"suggestions": [{"title": item.title, "url": item.url} for item in suggestions]},
+        json_dumps_params={"ensure_ascii": False},
     )

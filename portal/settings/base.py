@@ -129,7 +129,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "Tabadul"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database"},
+    # The portal search's database engine (search.SearchDocument), indexed by the search app itself.
+    # "simple": no stemming or stop words, like SQLite FTS5 and the Elasticsearch analyzers.
+    "search": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "simple",
+        "AUTO_UPDATE": False,
+    },
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 # Documents go through Wagtail's serve view (and our before_serve_document hook), never straight
 # from storage; images are served by portal.media. See docs/operations.md for X-Accel-Redirect.
@@ -149,9 +158,30 @@ TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
 }
 
-# Search (the search service reads these; see docs/architecture.md)
+# Search (the search service reads these; see docs/search.md)
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="tabadul")
+# Engines in the order they are asked; one that is not configured or cannot answer is skipped.
+SEARCH_ENGINES = [
+    "search.engines.elasticsearch.ElasticsearchEngine",
+    "search.engines.database.DatabaseEngine",
+]
+SEARCH_DATABASE_BACKEND = "search"
+SEARCH_PAGE_SIZE = 10
+SEARCH_MAX_PAGES = 1000
+SEARCH_SUGGESTIONS = 8
+SEARCH_FACET_SIZE = 100
+SEARCH_ELASTICSEARCH_TIMEOUT = env.float("SEARCH_ELASTICSEARCH_TIMEOUT", default=5.0)
+SEARCH_INDEX_SHARDS = env.int("SEARCH_INDEX_SHARDS", default=1)
+SEARCH_INDEX_REPLICAS = env.int("SEARCH_INDEX_REPLICAS", default=0)
+# The outbox: retries back off from BASE to MAX seconds; processed rows are kept for the rebuild.
+SEARCH_RETRY_BASE_SECONDS = 5
+SEARCH_RETRY_MAX_SECONDS = 300
+SEARCH_OUTBOX_RETENTION_HOURS = 24
+SEARCH_REBUILD_MARGIN_SECONDS = 60
+# More pending changes than this and Elasticsearch is not trusted: the database engine answers.
+SEARCH_MAX_PENDING_CHANGES = 1000
+SEARCH_CATCH_UP_SECONDS = 30
 
 # The curriculum bundle schema shipped with the project.
 CURRICULUM_BUNDLE_SCHEMA = BASE_DIR / "curriculum" / "bundle" / "curriculum-bundle.schema.json"

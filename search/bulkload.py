@@ -1,0 +1,81 @@
+"""Filling a new Elasticsearch index for a rebuild.
+
+The calling thread reads the database and builds documents (Django connections belong to their
+thread); a sender thread posts them with `elasticsearch.helpers.bulk`, so reading and indexing
+overlap. The new index is loaded without refresh or replicas, then restored, then the alias moves to
+it atomically (`search.elastic.swap_alias`); until then searches use the old index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+
+from search import elastic
+from search.documents import PageDocument
+
+_DONE = object()
+
+
+class Loader:
+    def __init__(self, *, chunk_size: int = 500, depth: int = 4) -> None:
+        self.chunk_size = chunk_size
+        self.name = ""
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self.sent = 0
+
+    def start(self) -> str:
+        self.name = elastic.new_index_name()
+        elastic.create_index(self.name, loading=True)
+        self._thread = threading.Thread(target=self._run, name="search-bulk-loader", daemon=True)
+        self._thread.start()
+        return self.name
+
+    def send(self, documents: list[PageDocument], version: int) -> None:
+        if self._error is not None:
+            raise elastic.Unavailable(f"bulk load failed: {self._error}") from self._error
+        if documents:
+            self._queue.put(list(elastic.index_actions(documents, index=self.name, version=version)))
+
+    def _run(self) -> None:
+        es = elastic.client().options(request_timeout=120)
+        while (actions := self._queue.get()) is not _DONE:
+            if self._error is not None:
+                continue  # drain the queue so the producer never blocks
+            try:
+                elastic.helpers.bulk(
+                    es, actions, chunk_size=self.chunk_size, max_retries=3, initial_backoff=1
+                )
+                self.sent += len(actions)
+            except BaseException as error:  # reported to the producer by send()/finish()
+                self._error = error
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(_DONE)
+            self._thread.join()
+            self._thread = None
+
+    def finish(self) -> None:
+        self._stop()
+        if self._error is not None:
+            raise elastic.Unavailable(f"bulk load failed: {self._error}") from self._error
+        elastic.finish_loading(self.name)
+
+    def abort(self) -> None:
+        self._stop()
+        with contextlib.suppress(*elastic.ERRORS):
+            elastic.client().indices.delete(index=self.name, ignore_unavailable=True)
+
+    def swap(self) -> list[str]:
+        """Move the alias to the new index and delete the indices it replaces (and leftovers of
+        earlier, interrupted rebuilds)."""
+        replaced = elastic.swap_alias(self.name)
+        leftovers = [name for name in elastic.managed_indices() if name < self.name]
+        removed = sorted(set(replaced) | set(leftovers))
+        if removed:
+            elastic.client().indices.delete(index=",".join(removed), ignore_unavailable=True)
+        return removed

@@ -1,0 +1,41 @@
+"""Validation of search parameters, shared by the page and the JSON API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from search.documents import TYPE_NAMES
+from search.engines import FACETS, SORTS
+
+MAX_QUERY_LENGTH = 500
+_slug = RegexValidator(r"^[-\w]+\Z", _("Enter a valid slug."))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    page = forms.IntegerField(required=False, min_value=1)
+    track = forms.CharField(required=False, max_length=100, validators=[_slug])
+    type = forms.ChoiceField(required=False, choices=[("", "")] + [(name, name) for name in TYPE_NAMES])
+    locale = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(code, code) for code, _name in settings.LANGUAGES]
+    )
+    course = forms.CharField(required=False, max_length=255, validators=[_slug])
+    sort = forms.ChoiceField(required=False, choices=[("", "")] + [(name, name) for name in SORTS])
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in FACETS if self.cleaned_data.get(name)}
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data.get("page") or 1
+
+    @property
+    def sort_order(self) -> str:
+        return self.cleaned_data.get("sort") or "relevance"
+
+    def error_reasons(self) -> dict[str, list[str]]:
+        return {name: [str(message) for message in messages] for name, messages in self.errors.items()}
