@@ -73,15 +73,17 @@ def modules_for(user, *, course: Page) -> list[Page]:
 
 def breadcrumbs(user, page: Page) -> list[Page]:
     """Ancestors of `page` below the root that `user` may view, from the home page down."""
-    return list(visible(user, page.get_ancestors().filter(depth__gte=2)).order_by("depth"))
+    ancestors = page.get_ancestors().filter(depth__gte=2).live().order_by("depth")
+    return access.filter_viewable(user, ancestors)
 
 
 def neighbours(user, page: Page) -> tuple[Page | None, Page | None]:
     """The previous and next sibling of `page` that `user` may view (modules in a course)."""
-    siblings = visible(user, page.get_siblings(inclusive=False).type(type(page)))
-    previous = siblings.filter(path__lt=page.path).order_by("-path").first()
-    following = siblings.filter(path__gt=page.path).order_by("path").first()
-    return previous, following
+    siblings = page.get_siblings(inclusive=False).type(type(page)).live().order_by("path")
+    readable = access.filter_viewable(user, siblings.only("id", "path", "title", "url_path", "depth"))
+    previous = [sibling for sibling in readable if sibling.path < page.path]
+    following = [sibling for sibling in readable if sibling.path > page.path]
+    return (previous[-1] if previous else None), (following[0] if following else None)
 
 
 def children_for(user, page: Page, model: type[Page], related: list[str] | None = None) -> list[Page]:

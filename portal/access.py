@@ -22,14 +22,17 @@ This module knows pages only as Wagtail pages; it imports neither `curriculum` n
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.db.models.functions import Length, Substr
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from wagtail.models import Page, ReferenceIndex
@@ -42,7 +45,6 @@ LANDING_DEPTH = 2  # site root pages (and their translations) are the landing pa
 
 User = AbstractBaseUser | AnonymousUser
 _page_permissions = PagePermissionPolicy()
-_CACHE = "_tabadul_access_cache"
 
 
 # --- who is asking -----------------------------------------------------------------------------
@@ -63,13 +65,34 @@ def today_for(user: User | None = None, today: datetime.date | None = None) -> d
     return today or getattr(user, "view_date", None) or timezone.localdate()
 
 
-def _cached(user: User, key, compute):
-    """Memoise per user object: one request reuses the answer, the next request asks again, so a
-    changed rule, membership or date takes effect at once."""
-    cache = user.__dict__.setdefault(_CACHE, {})
+_request_cache: ContextVar[dict | None] = ContextVar("tabadul_access_cache", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Within one request the policy's inputs (the user's denied rules, the rule roots) are read once;
+    the next request reads them again, so a changed rule, membership or date takes effect at once.
+    Outside a scope nothing is memoised."""
+    token = _request_cache.set({})
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
+def _cached(key, compute):
+    cache = _request_cache.get()
+    if cache is None:
+        return compute()
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+def _viewer_key(user: User):
+    if is_simulated(user):
+        return ("simulated", user.cohort_ids, user.nation_id)
+    return ("user", user.pk)
 
 
 def open_cohort_ids(user: User, today: datetime.date | None = None) -> set[int]:
@@ -81,7 +104,11 @@ def open_cohort_ids(user: User, today: datetime.date | None = None) -> set[int]:
         cohorts = Cohort.objects.filter(pk__in=user.cohort_ids)
     else:
         cohorts = Cohort.objects.filter(memberships__user=user)
-    return {cohort.pk for cohort in cohorts.filter(starts_on__lte=day) if cohort.is_open_on(day)}
+    return {
+        cohort.pk
+        for cohort in cohorts.filter(starts_on__lte=day).only("starts_on", "ends_on", "grace_days")
+        if cohort.is_open_on(day)
+    }
 
 
 def nation_id(user: User) -> int | None:
@@ -95,35 +122,40 @@ def nation_id(user: User) -> int | None:
 # --- rules -------------------------------------------------------------------------------------
 
 
-def passing_rules(user: User, today: datetime.date | None = None) -> QuerySet[AccessRule]:
-    """Rules that `user` satisfies on the day."""
-    day = today_for(user, today)
-    cohorts = open_cohort_ids(user, day)
-    if not cohorts:
-        return AccessRule.objects.none()
-    through_cohorts = AccessRule.cohorts.through.objects.filter(accessrule_id=OuterRef("pk"))
-    releasable = AccessRule.releasable_to.through.objects.filter(accessrule_id=OuterRef("pk"))
-    nation = nation_id(user)
-    nation_ok = ~Exists(releasable)
-    if nation is not None:
-        nation_ok |= Exists(releasable.filter(nation_id=nation))
-    return (
-        AccessRule.objects.filter(Exists(through_cohorts.filter(cohort_id__in=cohorts)))
-        .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=day))
-        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=day))
-        .filter(nation_ok)
-    )
-
-
 def denied_rule_ids(user: User, today: datetime.date | None = None) -> frozenset[int]:
-    """Ids of every rule `user` fails on the day: pages under any of them are hidden from the user."""
+    """Ids of every rule `user` fails on the day: pages under any of them are hidden from the user.
+
+    Read as three flat lists (the rules' windows, the rules naming an open cohort of the user, the
+    releasability lists) and combined here: several times cheaper than one correlated query.
+    """
     day = today_for(user, today)
 
     def compute() -> frozenset[int]:
-        passing = passing_rules(user, day).values("pk")
-        return frozenset(AccessRule.objects.exclude(pk__in=passing).values_list("pk", flat=True))
+        cohorts = open_cohort_ids(user, day)
+        rules = AccessRule.objects.values_list("pk", "opens_on", "closes_on")
+        if not cohorts:
+            return frozenset(pk for pk, _, _ in rules)
+        with_cohort = set(
+            AccessRule.cohorts.through.objects.filter(cohort_id__in=cohorts).values_list(
+                "accessrule_id", flat=True
+            )
+        )
+        releasable: dict[int, set[int]] = {}
+        for rule_id, nation in AccessRule.releasable_to.through.objects.values_list(
+            "accessrule_id", "nation_id"
+        ):
+            releasable.setdefault(rule_id, set()).add(nation)
+        nation = nation_id(user)
+        return frozenset(
+            pk
+            for pk, opens_on, closes_on in rules
+            if pk not in with_cohort
+            or (opens_on is not None and day < opens_on)
+            or (closes_on is not None and day > closes_on)
+            or (pk in releasable and nation not in releasable[pk])
+        )
 
-    return _cached(user, ("denied", day), compute)
+    return _cached(("denied", _viewer_key(user), day), compute)
 
 
 def applicable_rules(page: Page) -> QuerySet[AccessRule]:
@@ -139,18 +171,64 @@ def governing_rule_ids(page: Page) -> set[int]:
     return set(applicable_rules(page).values_list("pk", flat=True))
 
 
+def rule_roots() -> dict[str, frozenset[int]]:
+    """Tree path of every page that carries a rule through its translation group → those rule ids.
+
+    A rule governs exactly the pages at or below its roots, so with this map (one query, read once
+    per request) single-page decisions need no further query and listings filter on path prefixes
+    instead of joining rules.
+    """
+
+    def compute() -> dict[str, frozenset[int]]:
+        # Pages of every translation group that carries a rule: a self-join on translation_key,
+        # which the ORM cannot express without a foreign key.
+        rule_table = connection.ops.quote_name(AccessRule._meta.db_table)
+        page_table = connection.ops.quote_name(Page._meta.db_table)
+        sql = (
+            f"SELECT rule.id, member.path FROM {rule_table} rule "  # noqa: S608 - table names only
+            f"JOIN {page_table} ruled ON ruled.id = rule.page_id "
+            f"JOIN {page_table} member ON member.translation_key = ruled.translation_key"
+        )
+        roots: dict[str, set[int]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            for rule_id, path in cursor.fetchall():
+                roots.setdefault(path, set()).add(rule_id)
+        return {path: frozenset(rules) for path, rules in roots.items()}
+
+    return _cached("roots", compute)
+
+
+def _under(path: str, roots) -> bool:
+    """Is `path` at or below one of `roots` (a set of tree paths)?"""
+    return any(path[:end] in roots for end in range(Page.steplen, len(path) + 1, Page.steplen))
+
+
 def is_restricted(page: Page) -> bool:
     """Does any rule govern `page`? (Restricted content is what the access log records.)"""
-    return applicable_rules(page).exists()
+    return _under(page.path, rule_roots())
 
 
-def _restricted_by(rule_ids: Iterable[int]) -> Q:
-    """Pages at or below any page of the translation groups that carry one of `rule_ids`."""
-    rule_roots = Page.objects.filter(
-        translation_key__in=AccessRule.objects.filter(pk__in=list(rule_ids)).values("page__translation_key")
-    )
-    # A root is an ancestor-or-self of the outer page when its path is a prefix of the outer path.
-    return Q(Exists(rule_roots.filter(path=Substr(OuterRef("path"), 1, Length("path")))))
+def _denied_roots(user: User, today: datetime.date | None) -> frozenset[str]:
+    denied = denied_rule_ids(user, today)
+    return frozenset(path for path, rules in rule_roots().items() if rules & denied)
+
+
+def _restricted_by(root_paths: Iterable[str]) -> Q:
+    """Pages at or below any of `root_paths`: one IN test per path length (tree depth), whatever the
+    number of rules."""
+    by_length: dict[int, list[str]] = {}
+    for path in root_paths:
+        by_length.setdefault(len(path), []).append(path)
+    condition = Q(pk__in=[])
+    for length, paths in by_length.items():
+        condition |= Q(**{f"path_prefix_{length}__in": paths})
+    return condition
+
+
+def _with_prefixes(pages: QuerySet, root_paths: Iterable[str]) -> QuerySet:
+    lengths = {len(path) for path in root_paths}
+    return pages.alias(**{f"path_prefix_{length}": Substr("path", 1, length) for length in lengths})
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -169,12 +247,14 @@ def viewable_pages(
         return pages.filter(depth=LANDING_DEPTH)
     if user.is_superuser and not is_simulated(user):
         return pages
-    denied = denied_rule_ids(user, today)
-    visible = ~_restricted_by(denied) if denied else Q(pk__isnull=False)
+    denied_roots = _denied_roots(user, today)
+    if not denied_roots:
+        return pages
+    visible = ~_restricted_by(denied_roots)
     if _has_page_edit_rights(user):
         editable = _page_permissions.instances_user_has_any_permission_for(user, {"change"})
         visible |= Q(pk__in=editable.values("pk"))
-    return pages.filter(visible)
+    return _with_prefixes(pages, denied_roots).filter(visible)
 
 
 def can_view(user: User, page: Page, today: datetime.date | None = None) -> bool:
@@ -183,12 +263,16 @@ def can_view(user: User, page: Page, today: datetime.date | None = None) -> bool
         return page.depth == LANDING_DEPTH
     if user.is_superuser and not is_simulated(user):
         return True
-    denied = denied_rule_ids(user, today)
-    if not denied or not applicable_rules(page).filter(pk__in=denied).exists():
+    if not _under(page.path, _denied_roots(user, today)):
         return True
     return _has_page_edit_rights(user) and _page_permissions.user_has_permission_for_instance(
         user, "change", page
     )
+
+
+def filter_viewable(user: User, pages: Iterable[Page], today: datetime.date | None = None) -> list[Page]:
+    """The pages of an already-fetched list that `user` may view: `can_view` for each, in memory."""
+    return [page for page in pages if can_view(user, page, today)]
 
 
 def readers(page: Page, today: datetime.date | None = None) -> QuerySet:

@@ -25,3 +25,14 @@ class SignInInsteadOfNotFoundMiddleware:
         ):
             return redirect_to_login(request.get_full_path())
         return response
+
+
+class AccessScopeMiddleware:
+    """One request reads the access policy's inputs once (portal.access.request_scope)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with access.request_scope():
+            return self.get_response(request)
