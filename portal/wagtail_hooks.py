@@ -1,5 +1,7 @@
-"""Admin screens for programme admins (nations, cohorts, profiles, access rules) and the hook that
-makes page serving ask the access policy."""
+"""Admin screens for programme admins (nations, cohorts, profiles, access rules),
+the access log and the hooks that make serving ask the access policy.
+
+The screens themselves live in `portal.admin`; this module registers them."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -7,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal import access, audit
-from portal.models import AccessRule, Cohort, Nation, OfficerProfile
+from portal.admin.access_log import AccessLogViewSet, ReadOnlyPermissionPolicy
+from portal.models import AccessLogEntry, AccessRule, Cohort, Nation, OfficerProfile
 
 
 @hooks.register("before_serve_page")
@@ -98,3 +102,13 @@ class ProgrammeAdministration(SnippetViewSetGroup):
 
 
 register_snippet(ProgrammeAdministration)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+register_permission_policy(AccessLogEntry, ReadOnlyPermissionPolicy(AccessLogEntry))
+
+
+@hooks.register("register_admin_viewset")
+def register_access_log():
+    return AccessLogViewSet("access_log")

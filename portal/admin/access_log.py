@@ -1,0 +1,100 @@
+"""The access log in the admin: a read-only listing with filters, search and CSV export.
+
+Entries are evidence, so nobody edits or deletes them through the admin, superusers included; only
+`manage.py prune_access_log` removes them, after the retention period.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.filters import DateRangePickerWidget, MultipleUserFilter, WagtailFilterSet
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+import django_filters
+
+from portal.models import AccessLogEntry
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The model's "view" permission and nothing else: no add, change or delete for anyone."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action == "view"])
+
+
+class AccessLogFilterSet(WagtailFilterSet):
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AccessLogEntry.Outcome.choices)
+    object_type = django_filters.ChoiceFilter(
+        label=_("Object type"), choices=AccessLogEntry.ObjectType.choices
+    )
+    user = MultipleUserFilter(
+        label=_("User"),
+        queryset=lambda request: get_user_model().objects.filter(
+            pk__in=AccessLogEntry.objects.exclude(user=None).values("user")
+        ),
+    )
+    at = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ["outcome", "object_type", "user", "at"]
+
+
+class AccessLogViewSet(ModelViewSet):
+    model = AccessLogEntry
+    icon = "list-ul"
+    menu_label = _("Access log")
+    menu_name = "access-log"
+    menu_hook = "register_reports_menu_item"
+    url_prefix = "reports/access-log"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    ordering = "-at"
+    list_per_page = 50
+    list_display = [
+        "at",
+        "username",
+        "viewing_as",
+        "object_type",
+        "object_title",
+        "path",
+        "outcome",
+        "ip_address",
+    ]
+    filterset_class = AccessLogFilterSet
+    search_fields = ["username", "object_title", "path"]
+    search_backend_name = None  # a plain database lookup: the log is not in a search index
+    list_export = [
+        "at",
+        "username",
+        "viewing_as",
+        "object_type",
+        "object_id",
+        "object_title",
+        "path",
+        "outcome",
+        "ip_address",
+    ]
+    export_headings = {"at": _("Time"), "object_id": _("Object id")}
+    export_filename = "access-log"
+
+    def get_urlpatterns(self):
+        # Listing, export and inspection only: no add, edit, copy or delete screens exist.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    def get_permissions_to_register(self):
+        # Only "view" can be granted in the group editor; the policy refuses everything else anyway.
+        return super().get_permissions_to_register().filter(codename="view_accesslogentry")
