@@ -1,20 +1,23 @@
-"""Admin screens for programme admins (nations, cohorts, profiles, access rules),
+"""Admin screens for programme admins (nations, cohorts and their members, profiles, access rules),
 the access log and the hooks that make serving ask the access policy.
 
 The screens themselves live in `portal.admin`; this module registers them."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal import access, audit
+from portal.admin import members
 from portal.admin.access_log import AccessLogViewSet, ReadOnlyPermissionPolicy
+from portal.admin.user_chooser import user_chooser_viewset
 from portal.models import AccessLogEntry, AccessRule, Cohort, Nation, OfficerProfile
 
 
@@ -62,6 +65,8 @@ class CohortViewSet(SnippetViewSet):
     list_display = ["name", "slug", "starts_on", "ends_on", "grace_days"]
     list_filter = ["starts_on"]
     search_fields = ["name", "slug"]
+    index_view_class = members.CohortIndexView
+    edit_view_class = members.CohortEditView
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -69,7 +74,29 @@ class CohortViewSet(SnippetViewSet):
         FieldPanel("starts_on"),
         FieldPanel("ends_on"),
         FieldPanel("grace_days"),
+        InlinePanel(
+            "memberships",
+            heading=_("Members"),
+            label=_("Member"),
+            panels=[FieldPanel("user", widget=user_chooser_viewset.widget_class)],
+            help_text=_("Add people one by one here, or many at once with “Upload members (CSV)”."),
+        ),
     ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            upload_members_url_name=self.get_url_name("upload_members"), **kwargs
+        )
+
+    @property
+    def upload_members_view(self):
+        return self.construct_view(members.UploadMembersView)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("upload-members/<int:pk>/", self.upload_members_view, name="upload_members"),
+        ]
 
 
 class OfficerProfileViewSet(SnippetViewSet):
@@ -102,6 +129,11 @@ class ProgrammeAdministration(SnippetViewSetGroup):
 
 
 register_snippet(ProgrammeAdministration)
+
+
+@hooks.register("register_admin_viewset")
+def register_user_chooser():
+    return user_chooser_viewset
 
 
 # --- reports ----------------------------------------------------------------------------------
