@@ -15,7 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal import access, audit
-from portal.admin import members
+from portal.admin import access_rules, members
 from portal.admin.access_log import AccessLogViewSet, ReadOnlyPermissionPolicy
 from portal.admin.user_chooser import user_chooser_viewset
 from portal.models import AccessLogEntry, AccessRule, Cohort, Nation, OfficerProfile
@@ -111,6 +111,7 @@ class OfficerProfileViewSet(SnippetViewSet):
 class AccessRuleViewSet(SnippetViewSet):
     model = AccessRule
     icon = "lock"
+    add_view_class = access_rules.AccessRuleCreateView
     list_display = ["page", "opens_on", "closes_on", "updated_at"]
     panels = [
         FieldPanel("page"),

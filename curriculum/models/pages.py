@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock
+from portal.admin.access_panel import tabs_with_access
 
 ObjectivesField = lambda **kw: StreamField(  # noqa: E731
     [("objective", blocks.CharBlock(label=_("objective"), icon="tick"))], blank=True, **kw
@@ -24,9 +25,16 @@ ObjectivesField = lambda **kw: StreamField(  # noqa: E731
 
 
 class PortalPage(Page):
-    """Common ground of every page type: a summary, breadcrumbs that respect access."""
+    """Common ground of every page type: a summary, breadcrumbs that respect access, and an "Access"
+    tab in the editor (the rules on the page and its ancestors, who can read it)."""
 
     summary = models.TextField(_("summary"), blank=True)
+    access_tab = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access_tab and "edit_handler" not in cls.__dict__:
+            cls.edit_handler = tabs_with_access(cls)  # the usual tabs, then "Access"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -43,6 +51,7 @@ class HomePage(PortalPage):
     """The landing page: the only page anonymous visitors may see."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    access_tab = False  # the public landing page: its editor keeps Wagtail's usual tabs
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
