@@ -1,0 +1,136 @@
+"""The cohort progress report: members × modules, percentages, completion counts, chart and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from curriculum.models import ModuleProgress
+from tests.factories import (
+    AccessRuleFactory,
+    CohortFactory,
+    CourseFactory,
+    ModuleFactory,
+    NationFactory,
+    OfficerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("portal_cohort_progress")
+DONE_AT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def world(curriculum_index):
+    cohort = CohortFactory(slug="spring", name="Spring cohort")
+    other = CohortFactory(
+        slug="other",
+        name="Other cohort",
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2020, 6, 30),
+    )
+    nation = NationFactory(code="JO", name="Jordan")
+    amal = OfficerFactory(
+        username="amal", first_name="Amal", last_name="Haddad", nation=nation, cohorts=[cohort]
+    )
+    ben = OfficerFactory(username="ben", first_name="Ben", last_name="Smith", cohorts=[cohort])
+    course = CourseFactory(parent=curriculum_index, title="Planning", slug="planning")
+    AccessRuleFactory(page=course, cohorts=[cohort])
+    intro = ModuleFactory(parent=course, title="Introduction")
+    mission = ModuleFactory(parent=course, title="Mission analysis")
+    advanced = ModuleFactory(parent=course, title="Advanced wargaming")
+    AccessRuleFactory(page=advanced, cohorts=[other])  # nobody in the spring cohort may read it
+    ModuleProgress.objects.create(
+        user=amal, module_key=intro.translation_key, last_page=intro, completed_at=DONE_AT
+    )
+    ModuleProgress.objects.create(user=amal, module_key=mission.translation_key, last_page=mission)
+    ModuleProgress.objects.create(
+        user=ben, module_key=intro.translation_key, last_page=intro, completed_at=timezone.now()
+    )
+    return {"cohort": cohort, "course": course, "modules": [intro, mission, advanced]}
+
+
+def report(client, world, **extra):
+    return client.get(REPORT, {"cohort": world["cohort"].pk, "course": world["course"].pk, **extra})
+
+
+def test_the_table_shows_each_member_in_each_module(client, instructor, world):
+    client.force_login(instructor)
+
+    response = report(client, world)
+
+    assert response.status_code == 200
+    data = response.context["report"]
+    assert [row.member.username for row in data.rows] == ["amal", "ben"]
+    amal = data.rows[0]
+    assert [cell.state for cell in amal.cells] == ["complete", "in_progress", "no_access"]
+    assert amal.cells[0].label == "Complete 2026-03-02"
+    assert (amal.progress.completed, amal.progress.total, amal.progress.percent) == (1, 2, 50)
+    assert [column.completed for column in data.modules] == [2, 0, 0]
+    html = response.content.decode()
+    assert "Mission analysis" in html and "In progress" in html and "No access" in html
+    assert "50% (1 of 2)" in html
+    # The chart: one bar per module, with its value in words for everyone.
+    assert "Completion per module" in html
+    assert "2 of 2 complete (100%)" in html
+    assert "0 of 2 complete (0%)" in html
+    assert "<script" not in html.split("Completion per module")[1].split("</figure>")[0]
+
+
+def test_the_csv_export_has_the_same_table(client, programme_admin, world):
+    client.force_login(programme_admin)
+
+    response = report(client, world, export="csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "progress-spring-planning-" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Username",
+        "Name",
+        "Nation",
+        "Introduction",
+        "Mission analysis",
+        "Advanced wargaming",
+        "Percent",
+    ]
+    assert rows[1] == ["amal", "Amal Haddad", "JO", "Complete 2026-03-02", "In progress", "No access", "50"]
+    assert rows[2][:3] == ["ben", "Ben Smith", ""]
+    assert rows[2][4:] == ["Not started", "No access", "50"]
+    assert rows[3] == ["Completed by", "", "", "2", "0", "0", ""]
+
+
+def test_without_a_choice_the_report_picks_an_open_cohort_and_a_course_granted_to_it(
+    client, instructor, world
+):
+    CourseFactory(parent=world["course"].get_parent(), title="Another course", slug="another")
+    client.force_login(instructor)
+
+    response = client.get(REPORT)
+
+    assert response.context["report"].cohort == world["cohort"]
+    assert response.context["report"].course == world["course"]
+
+
+def test_the_report_is_in_the_reports_menu_for_staff_who_follow_cohorts(client, editor, world):
+    client.force_login(editor)  # edits curriculum pages
+
+    assert report(client, world).status_code == 200
+    assert REPORT in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_officers_cannot_see_the_report(client, world):
+    officer = world["cohort"].members.get(username="amal")
+    client.force_login(officer)
+
+    for response in (report(client, world), report(client, world, export="csv")):
+        assert response.status_code == 302
+        assert b"amal" not in response.content
