@@ -40,6 +40,8 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if not args.database_url.startswith("sqlite:///"):
+        call_command("flush", interactive=False, verbosity=0)  # a fresh corpus on a server database
     officer, module = build_corpus()
 
     from django.test import Client

@@ -210,8 +210,13 @@ def is_restricted(page: Page) -> bool:
 
 
 def _denied_roots(user: User, today: datetime.date | None) -> frozenset[str]:
-    denied = denied_rule_ids(user, today)
-    return frozenset(path for path, rules in rule_roots().items() if rules & denied)
+    day = today_for(user, today)
+
+    def compute() -> frozenset[str]:
+        denied = denied_rule_ids(user, day)
+        return frozenset(path for path, rules in rule_roots().items() if rules & denied)
+
+    return _cached(("denied roots", _viewer_key(user), day), compute)
 
 
 def _restricted_by(root_paths: Iterable[str]) -> Q:
