@@ -1,11 +1,14 @@
 """Admin screens for the curriculum's snippets: tracks and the glossary (editors own both)."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from curriculum.models import GlossaryTerm, Track
+from curriculum.reports import cohort_progress
 
 
 class TrackViewSet(SnippetViewSet):
@@ -32,3 +35,25 @@ class CurriculumSnippets(SnippetViewSetGroup):
 
 
 register_snippet(CurriculumSnippets)
+
+
+@hooks.register("register_admin_urls")
+def register_cohort_progress_url():
+    return [
+        path(
+            "reports/cohort-progress/",
+            cohort_progress.CohortProgressView.as_view(),
+            name="cohort_progress_report",
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_cohort_progress_menu_item():
+    return cohort_progress.CohortProgressMenuItem(
+        _("Cohort progress"),
+        reverse("cohort_progress_report"),
+        name="cohort-progress",
+        icon_name="tasks",
+        order=100,
+    )

@@ -5,7 +5,7 @@ The screens themselves live in `portal.admin`; this module registers them."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -15,7 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal import access, audit
-from portal.admin import access_rules, members, progress_report
+from portal.admin import access_rules, members
 from portal.admin.access_log import AccessLogViewSet, ReadOnlyPermissionPolicy
 from portal.admin.user_chooser import user_chooser_viewset
 from portal.models import AccessLogEntry, AccessRule, Cohort, Nation, OfficerProfile
@@ -145,25 +145,3 @@ register_permission_policy(AccessLogEntry, ReadOnlyPermissionPolicy(AccessLogEnt
 @hooks.register("register_admin_viewset")
 def register_access_log():
     return AccessLogViewSet("access_log")
-
-
-@hooks.register("register_admin_urls")
-def register_progress_report_url():
-    return [
-        path(
-            "reports/cohort-progress/",
-            progress_report.CohortProgressView.as_view(),
-            name="portal_cohort_progress",
-        )
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_progress_report_menu_item():
-    return progress_report.CohortProgressMenuItem(
-        _("Cohort progress"),
-        reverse("portal_cohort_progress"),
-        name="cohort-progress",
-        icon_name="tasks",
-        order=100,
-    )

@@ -75,3 +75,18 @@ def require_service(name: str, available: bool, how: str) -> None:
     if os.environ.get("CI") == "true" or os.environ.get(f"TABADUL_EXPECT_{name.upper()}"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture
+def programme_admin(db):
+    return UserFactory(username="padmin", role="admin")
+
+
+@pytest.fixture
+def instructor(db):
+    return UserFactory(username="instructor", role="instructor")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", role="editor")

@@ -23,7 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-REPORT = reverse("portal_cohort_progress")
+REPORT = reverse("cohort_progress_report")
 DONE_AT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
 

@@ -212,7 +212,7 @@ class ReportForm(forms.Form):
 
 
 class CohortProgressView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "portal/admin/cohort_progress.html"
+    template_name = "curriculum/reports/cohort_progress.html"
     page_title = _("Cohort progress")
     header_icon = "tasks"
 
