@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Everything `make test` runs: lint, migration and deploy checks, the suite on SQLite, then the
-# suite again on a real PostgreSQL started from Debian's package. Under CI=true a service that
-# cannot be started fails the run.
+# suite again on a real PostgreSQL started from Debian's package. A real Elasticsearch node runs
+# for the search tests that opt in to it (TABADUL_TEST_ELASTICSEARCH_URL; every other test stays on
+# the database search engine). Under CI=true a service that cannot be started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 PY=.venv/bin/python
 step() { printf '\n== %s\n' "$*" >&2; }
+
+stop_es=""
+stop_pg=""
+cleanup() {
+  if [ -n "$stop_es" ]; then bash scripts/services/elasticsearch.sh stop >/dev/null 2>&1 || true; fi
+  if [ -n "$stop_pg" ]; then bash scripts/services/postgres.sh stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 
 step "ruff"
 .venv/bin/ruff check .
@@ -17,13 +26,24 @@ DATABASE_URL="sqlite:///$(pwd)/var/makemigrations-check.sqlite3" $PY manage.py m
 step "check --deploy under production settings"
 bash scripts/check_deploy.sh
 
+step "Elasticsearch for the search tests"
+stop_es=1
+if es_url=$(bash scripts/services/elasticsearch.sh start); then
+  export TABADUL_TEST_ELASTICSEARCH_URL="$es_url" TABADUL_EXPECT_ELASTICSEARCH=1
+elif [ "${CI:-}" = "true" ]; then
+  echo "Elasticsearch could not be started." >&2
+  exit 1
+else
+  echo "Elasticsearch could not be started: its tests will be skipped." >&2
+fi
+
 step "pytest on SQLite"
 $PY -m pytest -m "not postgres" -p no:cacheprovider -q
 
 step "pytest on PostgreSQL"
+stop_pg=1
 if ! pg_url=$(bash scripts/services/postgres.sh start); then
   echo "PostgreSQL could not be started." >&2
   exit 1
 fi
-trap 'bash scripts/services/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 DATABASE_URL="$pg_url" TABADUL_EXPECT_POSTGRES=1 $PY -m pytest -p no:cacheprovider -q

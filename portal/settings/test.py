@@ -22,3 +22,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# The suite searches with the database engine; Elasticsearch tests opt in (tests/search/conftest.py).
+ELASTICSEARCH_URL = ""
+SEARCH_INDEX_PREFIX = "test"
