@@ -1,9 +1,10 @@
 """Filling a new Elasticsearch index for a rebuild.
 
 The calling thread reads the database and builds documents (Django connections belong to their
-thread); a sender thread posts them with `elasticsearch.helpers.bulk`, so reading and indexing
-overlap. The new index is loaded without refresh or replicas, then restored, then the alias moves to
-it atomically (`search.elastic.swap_alias`); until then searches use the old index.
+thread); sender threads post them with `elasticsearch.helpers.bulk`, so reading and indexing overlap
+and the node indexes several bulk requests at once. The new index is loaded without refresh or
+replicas, then restored, then the alias moves to it atomically (`search.elastic.swap_alias`); until
+then searches use the old index.
 """
 
 from __future__ import annotations
@@ -19,19 +20,23 @@ _DONE = object()
 
 
 class Loader:
-    def __init__(self, *, chunk_size: int = 500, depth: int = 4) -> None:
+    def __init__(self, *, chunk_size: int = 500, senders: int = 2, depth: int = 4) -> None:
         self.chunk_size = chunk_size
         self.name = ""
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
-        self._thread: threading.Thread | None = None
+        self._senders = senders
+        self._threads: list[threading.Thread] = []
         self._error: BaseException | None = None
-        self.sent = 0
 
     def start(self) -> str:
         self.name = elastic.new_index_name()
         elastic.create_index(self.name, loading=True)
-        self._thread = threading.Thread(target=self._run, name="search-bulk-loader", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"search-bulk-loader-{n}", daemon=True)
+            for n in range(self._senders)
+        ]
+        for thread in self._threads:
+            thread.start()
         return self.name
 
     def send(self, documents: list[PageDocument], version: int) -> None:
@@ -49,15 +54,15 @@ class Loader:
                 elastic.helpers.bulk(
                     es, actions, chunk_size=self.chunk_size, max_retries=3, initial_backoff=1
                 )
-                self.sent += len(actions)
             except BaseException as error:  # reported to the producer by send()/finish()
                 self._error = error
 
     def _stop(self) -> None:
-        if self._thread is not None:
+        for _ in self._threads:
             self._queue.put(_DONE)
-            self._thread.join()
-            self._thread = None
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
 
     def finish(self) -> None:
         self._stop()

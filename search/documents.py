@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -36,6 +38,7 @@ TYPES: dict[type[Page], str] = {
 }
 TYPE_NAMES = tuple(TYPES.values())
 _STREAM_FIELDS = ("objectives", "learning_objectives", "topics", "body")
+_TAGS = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -111,6 +114,7 @@ def build(pages: Iterable[Page]) -> list[PageDocument]:
         for course in CoursePage.objects.filter(path__in=course_paths).select_related("track")
     }
     locales = dict(Locale.objects.values_list("pk", "language_code"))
+    course_urls = {path: course.get_url() for path, course in courses.items()}
 
     documents = []
     for page in pages:
@@ -132,7 +136,7 @@ def build(pages: Iterable[Page]) -> list[PageDocument]:
                 title=text.clean(page.title),
                 summary=text.clean(page.summary or ""),
                 body=text.clean(body_text(page)),
-                url=page.get_url() or page.url_path,
+                url=_url(page, course_urls.get(page.path[:-step])),
                 track=track,
                 course=course_slug,
                 published_at=page.last_published_at or page.first_published_at,
@@ -144,6 +148,14 @@ def build(pages: Iterable[Page]) -> list[PageDocument]:
             )
         )
     return documents
+
+
+def _url(page: Page, parent_url: str | None) -> str:
+    """The page's URL; below a known parent, Wagtail's default routing makes it the parent's URL and
+    the slug (one `get_url` per course instead of one per module)."""
+    if parent_url:
+        return f"{parent_url}{page.slug}/"
+    return page.get_url() or page.url_path
 
 
 def body_text(page: Page) -> str:
@@ -174,4 +186,6 @@ def _block_text(block: blocks.Block, value) -> list[str]:
         ]
     if isinstance(block, blocks.ListBlock):
         return [part for item in value for part in _block_text(block.child_block, item)]
+    if isinstance(block, blocks.RichTextBlock):
+        return [html.unescape(_TAGS.sub(" ", value.source))]
     return [str(part) for part in block.get_searchable_content(value)]

@@ -254,22 +254,33 @@ class RebuildReport:
     seconds: float = 0.0
 
 
-def rebuild(*, progress: Callable[[int], None] | None = None, chunk_size: int = 500) -> RebuildReport:
+SINKS = ("database", "elasticsearch")
+
+
+def rebuild(
+    *,
+    sinks: Iterable[str] = SINKS,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = 500,
+) -> RebuildReport:
     """Rebuild the database engine's documents and, if configured, a new Elasticsearch index behind
-    the alias (swapped atomically). Changes recorded while it runs are re-applied after the swap."""
+    the alias (swapped atomically); `sinks` limits it to one of them. Changes recorded while it runs
+    are re-applied after the swap."""
     from search import bulkload
 
+    sinks = set(sinks)
     started = timezone.now()
     report = RebuildReport()
     seen: set[int] = set()
-    loader = bulkload.Loader() if settings.ELASTICSEARCH_URL else None
+    loader = bulkload.Loader() if settings.ELASTICSEARCH_URL and "elasticsearch" in sinks else None
     if loader:
         report.index = loader.start()
     try:
         for batch in documents.indexed_pages(chunk_size):
             version = elastic.version_now()
             docs = documents.build(batch)
-            database_write(docs, ())
+            if "database" in sinks:
+                database_write(docs, ())
             if loader:
                 loader.send(docs, version)
             seen.update(doc.id for doc in docs)
@@ -282,8 +293,8 @@ def rebuild(*, progress: Callable[[int], None] | None = None, chunk_size: int = 
         if loader:
             loader.abort()
         raise
-    stale = set(SearchDocument.objects.values_list("page_id", flat=True)) - seen
-    database_write([], stale)
+    if "database" in sinks:
+        database_write([], set(SearchDocument.objects.values_list("page_id", flat=True)) - seen)
     if loader:
         report.removed_indices = loader.swap()
     # Changes recorded since the rebuild began may have been applied to the old index only.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -46,9 +46,8 @@ class DatabaseEngine(Engine):
         if not terms:
             return EngineResult()
         visible = self.visible(query.user, query.today)
-        filtered = visible.filter(**query.filters)
-        results = self._matching(filtered.order_by(*self._ordering(query.sort, terms)), terms)
-        count = results.count()
+        ordered = visible.filter(**query.filters).order_by(*self._ordering(query.sort, terms))
+        page = self._matching(ordered, terms)[query.offset : query.offset + query.page_size]
         hits = [
             Hit(
                 id=doc.page_id,
@@ -60,13 +59,24 @@ class DatabaseEngine(Engine):
                 locale=doc.locale,
                 snippet=text.snippet([doc.summary, doc.body], terms),
             )
-            for doc in results[query.offset : query.offset + query.page_size]
+            for doc in page
         ]
-        facets = {}
+        # One grouped count over every match gives the total and each facet (counted with the
+        # other facets' filters, not its own), instead of one full-text query per number.
+        matches = self._matching(visible, terms).get_queryset()
+        groups = list(matches.order_by().values(*FACETS).annotate(n=Count("page_id")))
+
+        def chosen(group: dict, skip: str | None = None) -> bool:
+            return all(group[name] == value for name, value in query.filters.items() if name != skip)
+
+        facets: dict[str, dict[str, int]] = {}
         for name in FACETS:
-            others = {key: value for key, value in query.filters.items() if key != name}
-            counts = self._matching(visible.filter(**others), terms).facet(name)
-            facets[name] = {str(value): n for value, n in counts.items() if value is not None}
+            counts: dict[str, int] = {}
+            for group in groups:
+                if group[name] is not None and chosen(group, skip=name):
+                    counts[group[name]] = counts.get(group[name], 0) + group["n"]
+            facets[name] = dict(sorted(counts.items(), key=lambda item: -item[1]))
+        count = sum(group["n"] for group in groups if chosen(group))
         return EngineResult(count=count, hits=hits, facets=facets)
 
     def _ordering(self, sort: str, terms: list[str]) -> list:

@@ -71,10 +71,11 @@ class ElasticsearchEngine(Engine):
             Q("bool", must=[query], filter=filters, must_not=must_not)
         )
 
-    def search(self, query: Query) -> EngineResult:
+    def request(self, query: Query) -> Search | None:
+        """The search request for `query`, access filter included (None: no words to search)."""
         words = text.query_text(query.text)
         if not words:
-            return EngineResult()
+            return None
         match = Q(
             "bool",
             should=[
@@ -106,7 +107,12 @@ class ElasticsearchEngine(Engine):
             search = search.sort(
                 "_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"path": "asc"}
             )
-        search = search[query.offset : query.offset + query.page_size]
+        return search[query.offset : query.offset + query.page_size]
+
+    def search(self, query: Query) -> EngineResult:
+        search = self.request(query)
+        if search is None:
+            return EngineResult()
         response = self._execute(search)
         hits = [
             Hit(

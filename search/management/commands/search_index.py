@@ -24,12 +24,21 @@ class Command(BaseCommand):
         action.add_argument("--rebuild", action="store_true", help="rebuild the indexes")
         action.add_argument("--check", action="store_true", help="report drift; exit 1 if any")
         action.add_argument("--drain", action="store_true", help="apply pending index changes")
+        parser.add_argument(
+            "--engine",
+            choices=["all", *indexing.SINKS],
+            default="all",
+            help="rebuild only the database engine's documents or only the Elasticsearch index",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, rebuild=False, check=False, drain=False, no_progress=False, **options):
+    def handle(
+        self, *args, rebuild=False, check=False, drain=False, no_progress=False, engine="all", **options
+    ):
         try:
             if rebuild:
-                self.run_rebuild(show_progress=not no_progress)
+                sinks = indexing.SINKS if engine == "all" else (engine,)
+                self.run_rebuild(sinks=sinks, show_progress=not no_progress)
             elif check:
                 self.run_check()
             else:
@@ -37,12 +46,18 @@ class Command(BaseCommand):
         except (elastic.Unavailable, *elastic.ERRORS) as error:
             raise CommandError(f"Elasticsearch is not available: {error}") from error
 
-    def run_rebuild(self, *, show_progress: bool) -> None:
-        target = f"Elasticsearch alias {elastic.alias_name()} and " if settings.ELASTICSEARCH_URL else ""
-        self.stdout.write(f"Rebuilding the {target}database search documents…")
+    def run_rebuild(self, *, sinks, show_progress: bool) -> None:
+        targets = []
+        if "database" in sinks:
+            targets.append("the database engine's documents")
+        if "elasticsearch" in sinks and settings.ELASTICSEARCH_URL:
+            targets.append(f"a new Elasticsearch index behind {elastic.alias_name()}")
+        if not targets:
+            raise CommandError("Nothing to rebuild: ELASTICSEARCH_URL is not set.")
+        self.stdout.write(f"Rebuilding {' and '.join(targets)}…")
         total = documents.count_indexed_pages()
         with tqdm(total=total, unit="page", disable=not show_progress, file=self.stderr) as bar:
-            report = indexing.rebuild(progress=bar.update)
+            report = indexing.rebuild(sinks=sinks, progress=bar.update)
         rate = report.documents / report.seconds if report.seconds else 0
         self.stdout.write(
             self.style.SUCCESS(
