@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ENGLISH = (
+ENGLISH_TEXT = (
     "planning mission analysis commander intent staff estimate course action wargaming risk logistics "
     "convoy sustainment supply fuel ammunition maintenance intelligence collection analysis assessment "
     "threat warning indicator network defence cyber incident response malware forensics encryption "
@@ -37,15 +37,16 @@ ENGLISH = (
     "acquisition procurement budget capability requirement lifecycle innovation research technology "
     "leadership decision judgement initiative discipline morale cohesion team briefing report summary "
     "timeline phase transition deployment redeployment base camp headquarters planning cell fusion"
-).split()
-ARABIC = (
+)
+ARABIC_TEXT = (
     "التخطيط المهمة تحليل القائد نية الأركان تقدير مسار العمل المناورة المخاطر الإمداد القافلة الوقود "
     "الذخيرة الصيانة الاستخبارات جمع التقييم التهديد الإنذار الشبكة الدفاع السيبراني الحادث الاستجابة "
     "التشفير الإشارة الاتصالات القيادة السيطرة التنسيق الارتباط الشريك الدولة التبادل الضابط المدرب "
     "الندوة التمرين المحاكاة السيناريو التضاريس العقيدة الحماية الأمن الجاهزية التدريب الدرس الهدف "
     "الاستراتيجية العمليات المشتركة التحالف الثقافة البروتوكول اللغة التفاوض الأخلاق القانون مُقَدِّمَة "
     "مدرسة على الحدود البحرية الطيران الإخلاء الهندسة الاستطلاع المراقبة الطائرة المسيرة القدرة البحث"
-).split()
+)
+ENGLISH, ARABIC = ENGLISH_TEXT.split(), ARABIC_TEXT.split()
 TRACKS = [
     ("defense-methodology", "Defense methodology"),
     ("military-technology", "Military technology"),
@@ -136,7 +137,7 @@ def generate(modules: int, seed: int = 2026) -> dict:
     def insert(model, pages: list[Page], fields: dict) -> None:
         created = Page.objects.bulk_create(pages, batch_size=500)
         rows = [model(page_ptr_id=row.pk, **fields(index)) for index, row in enumerate(created)]
-        concrete = [field for field in model._meta.local_concrete_fields]
+        concrete = list(model._meta.local_concrete_fields)
         for first in range(0, len(rows), 500):
             model._base_manager._insert(rows[first : first + 500], fields=concrete)
 
