@@ -52,9 +52,16 @@ class Cohort(ClusterableModel):
         """The last day on which membership still grants access."""
         return self.ends_on + datetime.timedelta(days=self.grace_days)
 
+    @staticmethod
+    def window_contains(
+        starts_on: datetime.date, ends_on: datetime.date, grace_days: int, day: datetime.date
+    ) -> bool:
+        """The cohort window rule: from the start to the end plus the grace days, inclusive."""
+        return starts_on <= day <= ends_on + datetime.timedelta(days=grace_days)
+
     def is_open_on(self, day: datetime.date) -> bool:
-        """Does membership grant access on `day` (start to end plus grace, inclusive)?"""
-        return self.starts_on <= day <= self.access_ends_on
+        """Does membership grant access on `day`?"""
+        return self.window_contains(self.starts_on, self.ends_on, self.grace_days, day)
 
     def state_on(self, day: datetime.date) -> str:
         """ "future", "open", "grace" or "expired" on `day`."""
