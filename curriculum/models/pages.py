@@ -19,9 +19,12 @@ from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock
 from portal.admin.access_panel import tabs_with_access
 
-ObjectivesField = lambda **kw: StreamField(  # noqa: E731
-    [("objective", blocks.CharBlock(label=_("objective"), icon="tick"))], blank=True, **kw
-)
+
+def objectives_field(**kwargs) -> StreamField:
+    """An ordered list of objectives, each a short sentence starting with a verb."""
+    return StreamField(
+        [("objective", blocks.CharBlock(label=_("objective"), icon="tick"))], blank=True, **kwargs
+    )
 
 
 class PortalPage(Page):
@@ -142,7 +145,7 @@ class CoursePage(PortalPage):
         "curriculum.ProgrammePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
-    learning_objectives = ObjectivesField(verbose_name=_("learning objectives"))
+    learning_objectives = objectives_field(verbose_name=_("learning objectives"))
 
     content_panels = [
         *Page.content_panels,
@@ -176,7 +179,7 @@ class CoursePage(PortalPage):
 class ModulePage(PortalPage):
     """A unit of study: objectives, an estimated time, a classification marking and the body."""
 
-    objectives = ObjectivesField(verbose_name=_("objectives"))
+    objectives = objectives_field(verbose_name=_("objectives"))
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), null=True, blank=True)
     classification = models.CharField(_("classification marking"), max_length=100, default="UNCLASSIFIED")
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
