@@ -114,7 +114,9 @@ def run_one(size: int, database_url: str, es_url: str, queries: int) -> dict:
     timings: dict[str, list[float]] = {"raw": [], "service_es": [], "service_db": []}
 
     def service_search(text):
-        return lambda: service.search(get_user_model().objects.get(pk=user.pk), text, {}, 1)
+        # A fresh user object, as each request has: the policy memoises its answers on it.
+        fresh = get_user_model().objects.get(pk=user.pk)
+        return lambda: service.search(fresh, text, {}, 1)
 
     for text in texts[:20]:  # warm up caches on both sides
         search_only.search(index=alias, body=bodies[text])

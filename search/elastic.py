@@ -219,6 +219,10 @@ def write(documents: list[PageDocument], deleted: Iterable[int], *, version: int
     if not actions:
         return
     try:
+        # Deletions with an external version would create a concrete index under the alias's name
+        # (require_alias only guards index operations): never write before a rebuild made the alias.
+        if not client().indices.exists_alias(name=alias_name()):
+            raise Unavailable(f"the alias {alias_name()} does not exist yet: run search_index --rebuild")
         _, errors = helpers.bulk(
             client(), actions, refresh=True, require_alias=True, raise_on_error=False, max_retries=0
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ import pytest
 import time_machine
 
 from portal import access
-from search import documents, indexing, service
+from search import documents, elastic, indexing, service
 from search.models import IndexChange, SearchDocument
 from tests.factories import (
     AccessRuleFactory,
@@ -179,7 +180,32 @@ def test_draining_twice_changes_nothing(course):
 
 
 @pytest.mark.elasticsearch
-def test_an_unreachable_node_postpones_with_backoff_and_loses_nothing(es, settings, course, committed):
+def test_changes_wait_for_the_first_rebuild(es, settings, curriculum_index, committed):
+    """Before any rebuild there is no alias: changes stay pending, and nothing (not even a deletion
+    with its external version) creates a concrete index under the alias's name."""
+    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-fresh"
+    course = CourseFactory(parent=curriculum_index, title="Logistics")
+    with committed():
+        module = ModuleFactory(parent=course, title="Early convoy")
+        module.delete()
+    pending = list(IndexChange.objects.filter(processed_at__isnull=True))
+    assert pending and all(row.attempts == 1 for row in pending)
+    assert not es.indices.exists(index=elastic.alias_name())
+    assert service.search(OfficerFactory(username="reader"), "logistics", {}, 1).engine == "database"
+    call_command("search_index", "--rebuild", "--no-progress")
+    with time_machine.travel(max(row.available_at for row in pending) + datetime.timedelta(seconds=1)):
+        assert indexing.drain().applied == len(pending)
+    assert not IndexChange.objects.filter(processed_at__isnull=True).exists()
+    assert not any(indexing.check())
+    es.indices.delete(index=f"{elastic.alias_name()}-*")
+
+
+@pytest.mark.elasticsearch
+def test_an_unreachable_node_postpones_with_backoff_and_loses_nothing(
+    es, settings, curriculum_index, committed
+):
+    course = CourseFactory(parent=curriculum_index, title="Logistics")
+    index_now()
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
     with committed():
         ModuleFactory(parent=course, title="Storm convoy")
