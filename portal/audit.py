@@ -1,4 +1,5 @@
-"""Writing the access log: every view of restricted content and every denied attempt."""
+"""Writing the access log: every view of restricted content and every denied attempt, and every
+sign-in, sign-in failure, lockout, sign-out and second-factor step (portal.security.signals)."""
 
 from __future__ import annotations
 
@@ -21,14 +22,24 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def record(
-    request: HttpRequest, *, object_type: str, obj=None, title: str = "", outcome: str
+    request: HttpRequest,
+    *,
+    object_type: str,
+    obj=None,
+    title: str = "",
+    outcome: str,
+    user=None,
+    username: str = "",
 ) -> AccessLogEntry:
-    real_user = getattr(request, "real_user", None) or getattr(request, "user", None)
-    user = real_user if real_user is not None and real_user.is_authenticated else None
+    """One entry. `user` names the account when the request does not carry it yet (a sign-in);
+    `username` alone records who was tried when there is no account to point at (a failure)."""
+    if user is None and not username:
+        real_user = getattr(request, "real_user", None) or getattr(request, "user", None)
+        user = real_user if real_user is not None and real_user.is_authenticated else None
     viewer = getattr(request, "user", None)
     return AccessLogEntry.objects.create(
         user=user,
-        username=user.get_username() if user else "",
+        username=(user.get_username() if user else username)[:150],
         viewing_as=viewer.label if getattr(viewer, "is_simulated", False) else "",
         object_type=object_type,
         object_id=getattr(obj, "pk", None),

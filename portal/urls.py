@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
@@ -11,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from curriculum import views as curriculum_views
 from portal import media
 from portal import views as viewas_views
+from portal.security import urls as security_urls
+from portal.security import views as security_views
 from search import urls as search_urls
 
 urlpatterns = [
@@ -23,12 +24,16 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
     path("view-as/", viewas_views.view_as, name="view_as"),
     path("view-as/stop/", viewas_views.stop_view_as, name="view_as_stop"),
+    path(
+        settings.CONTENT_SECURITY_POLICY_REPORT_PATH.strip("/") + "/",
+        security_views.csp_report,
+        name="csp_report",
+    ),
 ]
 
 # Officer-facing pages: English at the root, Arabic under /ar/.
 urlpatterns += i18n_patterns(
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(security_urls)),
     path("glossary/", curriculum_views.glossary, name="glossary"),
     path("dashboard/", curriculum_views.dashboard, name="dashboard"),
     path("progress/<int:page_id>/<str:action>/", curriculum_views.module_progress, name="module_progress"),

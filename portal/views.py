@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,4 +45,7 @@ def stop_view_as(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     viewas.stop(request)
     messages.info(request, _("You are viewing the portal as yourself again."))
-    return redirect(request.POST.get("next") or "/view-as/")
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/view-as/"  # never a redirect to another site
+    return redirect(target)

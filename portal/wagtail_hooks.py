@@ -14,11 +14,19 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from axes.models import AccessAttempt
+
 from portal import access, audit
 from portal.admin import access_rules, members
 from portal.admin.access_log import AccessLogViewSet, ReadOnlyPermissionPolicy
+from portal.admin.security import (
+    CspReportViewSet,
+    LockoutPermissionPolicy,
+    LockoutViewSet,
+    SuperusersOnlyPolicy,
+)
 from portal.admin.user_chooser import user_chooser_viewset
-from portal.models import AccessLogEntry, AccessRule, Cohort, Nation, OfficerProfile
+from portal.models import AccessLogEntry, AccessRule, Cohort, CspReport, Nation, OfficerProfile
 
 
 @hooks.register("before_serve_page")
@@ -145,3 +153,17 @@ register_permission_policy(AccessLogEntry, ReadOnlyPermissionPolicy(AccessLogEnt
 @hooks.register("register_admin_viewset")
 def register_access_log():
     return AccessLogViewSet("access_log")
+
+
+register_permission_policy(AccessAttempt, LockoutPermissionPolicy(AccessAttempt))
+register_permission_policy(CspReport, SuperusersOnlyPolicy(CspReport))
+
+
+@hooks.register("register_admin_viewset")
+def register_lockouts():
+    return LockoutViewSet("sign_in_lockouts")
+
+
+@hooks.register("register_admin_viewset")
+def register_csp_reports():
+    return CspReportViewSet("csp_reports")

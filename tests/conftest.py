@@ -6,7 +6,10 @@ import os
 
 from wagtail.models import Locale
 
+import django_otp
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from curriculum.models import CultureIndexPage, CurriculumIndexPage, HomePage, ProgrammeIndexPage
 from tests.factories import CourseFactory, UserFactory
@@ -90,3 +93,29 @@ def instructor(db):
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", role="editor")
+
+
+# --- the second factor -----------------------------------------------------------------------
+# Everyone who can reach the admin owes a second step after the password (portal.security).
+# A test that force-logs-in such a user and then uses the admin (or any page) signs in with both.
+
+
+def authenticator_for(user) -> TOTPDevice:
+    """The user's confirmed authenticator app (made if missing), as after enrolment."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the user's authenticator app shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def force_login_verified(client, user) -> None:
+    """`client.force_login(user)`, then the second step passed with the user's authenticator app:
+    the session is verified exactly as `portal.security.two_factor` leaves it after a right code."""
+    client.force_login(user)
+    session = client.session
+    session[django_otp.DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+    session.save()

@@ -5,5 +5,14 @@ from .access_rules import AccessRule
 from .cohorts import Cohort, CohortMembership
 from .nations import Nation
 from .profiles import OfficerProfile
+from .security import CspReport
 
-__all__ = ["AccessLogEntry", "AccessRule", "Cohort", "CohortMembership", "Nation", "OfficerProfile"]
+__all__ = [
+    "AccessLogEntry",
+    "AccessRule",
+    "Cohort",
+    "CohortMembership",
+    "CspReport",
+    "Nation",
+    "OfficerProfile",
+]

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessLogEntry(models.Model):
-    """One view of restricted content, or one denied attempt: who, what, when, outcome, from where."""
+    """One view of restricted content, one denied attempt, or one sign-in event: who, what, when,
+    outcome, from where."""
 
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("Granted")
@@ -16,6 +17,10 @@ class AccessLogEntry(models.Model):
         DOCUMENT = "document", _("Document")
         IMAGE = "image", _("Image")
         VIEW_AS = "view_as", _("“View as” started")
+        SIGN_IN = "sign_in", _("Sign-in")
+        SIGN_OUT = "sign_out", _("Sign-out")
+        LOCKOUT = "lockout", _("Sign-in lockout")
+        TWO_FACTOR = "two_factor", _("Two-factor authentication")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

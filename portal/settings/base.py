@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment (django-envi
 values have no default here, so a production start without them fails loudly.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,18 +56,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.AccessScopeMiddleware",
+    # Security headers first, so that every response carries them, static files included.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.viewas.ViewAsMiddleware",
+    "portal.security.middleware.SecondFactorMiddleware",
     "portal.middleware.SignInInsteadOfNotFoundMiddleware",
+    # Last, so that it sees the sign-in failures of every view (axes' lockout page).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -101,6 +113,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username/address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -133,6 +151,87 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A request body (form fields, JSON) past this is refused with 400; uploaded files are limited
+# separately (WAGTAILDOCS_/WAGTAILIMAGES_MAX_UPLOAD_SIZE) and spill to disk past the file limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- security: sign-in, two-factor, sessions, headers (docs/operations.md "Security") ----------
+
+# Sessions end after this long without a request (every request renews the cookie).
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# django-axes: sign-in failures are counted per username *and* address together, so that a guesser
+# is stopped without letting anyone lock another officer out from elsewhere. A success resets the
+# count; a lockout ends by itself after the cool-off, or at once with `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [
+    [part.strip() for part in criterion.split("+")]
+    for criterion in env.list("AXES_LOCKOUT_PARAMETERS", default=["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+# A try during a lockout is refused and logged, but does not restart the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "portal.security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs go to the portal's own access log
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp): required for everyone who can reach the admin,
+# optional for officers. See portal/security/two_factor.py.
+OTP_TOTP_ISSUER = "Tabadul"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Content Security Policy (django-csp 4). Officer-facing pages: no inline script or style at all.
+# The Wagtail admin ships inline scripts and styles of its own: it gets CONTENT_SECURITY_POLICY_ADMIN
+# (portal.security.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY_EMBED_ORIGINS = env.list(
+    "CSP_EMBED_ORIGINS",
+    default=["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": ["'self'", *CONTENT_SECURITY_POLICY_EMBED_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CONTENT_SECURITY_POLICY_REPORT_PATH],
+    }
+}
+ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        # The page editor previews the page in a frame of its own origin.
+        "frame-ancestors": ["'self'"],
+    }
+}
+# No avatars from gravatar.com in the admin: nothing leaves for a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Tabadul"
@@ -147,7 +246,9 @@ WAGTAILSEARCH_BACKENDS = {
         "AUTO_UPDATE": False,
     },
 }
+# Uploads: only these types, and only up to these sizes (Wagtail's forms say which and why).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # Documents go through Wagtail's serve view (and our before_serve_document hook), never straight
 # from storage; images are served by portal.media. See docs/operations.md for X-Accel-Redirect.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -155,8 +256,9 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 MEDIA_X_SENDFILE = env.bool("MEDIA_X_SENDFILE", default=False)
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 ACCESS_LOG_TRUST_X_FORWARDED_FOR = env.bool("ACCESS_LOG_TRUST_X_FORWARDED_FOR", default=False)
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("UPLOAD_MAX_DOCUMENT_MB", default=20) * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("UPLOAD_MAX_IMAGE_MB", default=10) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # refuses decompression bombs
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True

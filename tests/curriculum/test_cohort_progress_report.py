@@ -12,6 +12,7 @@ from django.utils import timezone
 import pytest
 
 from curriculum.models import ModuleProgress
+from tests.conftest import force_login_verified
 from tests.factories import (
     AccessRuleFactory,
     CohortFactory,
@@ -62,7 +63,7 @@ def report(client, world, **extra):
 
 
 def test_the_table_shows_each_member_in_each_module(client, instructor, world):
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
 
     response = report(client, world)
 
@@ -85,7 +86,7 @@ def test_the_table_shows_each_member_in_each_module(client, instructor, world):
 
 
 def test_the_csv_export_has_the_same_table(client, programme_admin, world):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
 
     response = report(client, world, export="csv")
 
@@ -112,7 +113,7 @@ def test_without_a_choice_the_report_picks_an_open_cohort_and_a_course_granted_t
     client, instructor, world
 ):
     CourseFactory(parent=world["course"].get_parent(), title="Another course", slug="another")
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
 
     response = client.get(REPORT)
 
@@ -121,7 +122,7 @@ def test_without_a_choice_the_report_picks_an_open_cohort_and_a_course_granted_t
 
 
 def test_the_report_is_in_the_reports_menu_for_staff_who_follow_cohorts(client, editor, world):
-    client.force_login(editor)  # edits curriculum pages
+    force_login_verified(client, editor)  # edits curriculum pages
 
     assert report(client, world).status_code == 200
     assert REPORT in client.get(reverse("wagtailadmin_home")).content.decode()

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from curriculum.models import CoursePage, ModulePage
+from tests.conftest import force_login_verified
 from tests.factories import (
     CourseFactory,
     GlossaryTermFactory,
@@ -53,7 +54,7 @@ def test_every_page_type_renders_for_staff(
     course = CourseFactory(parent=curriculum_index, title="Defense Planning", programme=programme)
     module = ModuleFactory(parent=course, title="Mission Analysis", body=body_of(1, [GlossaryTermFactory()]))
     guide = GuideFactory(parent=culture_index, title="Host Nation Etiquette")
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     for page in (home, programme_index, programme, curriculum_index, course, module, culture_index, guide):
         response = client.get(page.url)
@@ -70,7 +71,7 @@ def test_a_module_shows_classification_banners_objectives_and_neighbours(client,
         objectives=[{"type": "objective", "value": "Derive specified and implied tasks"}],
     )
     last = ModuleFactory(parent=course, title="Wargaming")
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     html = client.get(module.url).content.decode()
 
@@ -83,7 +84,7 @@ def test_a_module_shows_classification_banners_objectives_and_neighbours(client,
 def test_a_course_lists_its_modules_with_minutes(client, superuser, course):
     ModuleFactory(parent=course, title="Orientation", estimated_minutes=25)
     ModuleFactory(parent=course, title="Mission Analysis", estimated_minutes=50)
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     html = client.get(course.url).content.decode()
 
@@ -104,7 +105,7 @@ def test_the_module_page_renders_in_a_fixed_number_of_queries(client, superuser,
     terms = GlossaryTermFactory.create_batch(3)
     short = ModuleFactory(parent=course, body=body_of(1, terms))
     long = ModuleFactory(parent=course, body=body_of(25, terms))
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     assert queries_to_render(client, long) == queries_to_render(client, short)
 
@@ -113,7 +114,7 @@ def test_the_course_page_renders_in_a_fixed_number_of_queries(client, superuser,
     small, large = CourseFactory(parent=curriculum_index), CourseFactory(parent=curriculum_index)
     ModuleFactory(parent=small)
     ModuleFactory.create_batch(20, parent=large)
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     assert queries_to_render(client, large) == queries_to_render(client, small)
 

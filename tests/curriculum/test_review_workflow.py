@@ -8,6 +8,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 import pytest
 
 from curriculum.models import ModulePage
+from tests.conftest import force_login_verified
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def add_url(course) -> str:
 
 def test_an_instructor_cannot_publish(client, course):
     instructor = UserFactory(role="instructor")
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
 
     client.post(add_url(course), module_form(**{"action-publish": "publish"}))
 
@@ -48,7 +49,7 @@ def test_an_instructor_cannot_publish(client, course):
 def test_a_submitted_module_goes_live_when_an_editor_approves(client, course):
     instructor = UserFactory(role="instructor")
     editor = UserFactory(role="editor")
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     client.post(add_url(course), module_form(**{"action-submit": "submit"}))
     module = ModulePage.objects.get(slug="reading-an-operations-order")
     state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(module.pk))
@@ -56,7 +57,7 @@ def test_a_submitted_module_goes_live_when_an_editor_approves(client, course):
     assert state.workflow.name == "Curriculum review"
     assert not module.live
 
-    client.force_login(editor)
+    force_login_verified(client, editor)
     task_state = state.current_task_state
     response = client.post(
         reverse("wagtailadmin_pages:workflow_action", args=(module.pk, "approve", task_state.pk)),
@@ -72,7 +73,7 @@ def test_a_submitted_module_goes_live_when_an_editor_approves(client, course):
 
 def test_an_instructor_cannot_approve(client, course):
     instructor = UserFactory(role="instructor")
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     client.post(add_url(course), module_form(**{"action-submit": "submit"}))
     module = ModulePage.objects.get(slug="reading-an-operations-order")
     task_state = WorkflowState.objects.get(object_id=str(module.pk)).current_task_state
@@ -88,7 +89,7 @@ def test_an_instructor_cannot_approve(client, course):
 
 def test_editors_publish_cultural_orientation_directly(client, culture_index):
     editor = UserFactory(role="editor")
-    client.force_login(editor)
+    force_login_verified(client, editor)
     data = nested_form_data(
         {
             "title": "Majlis etiquette",

@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 
 from curriculum.models import ModuleProgress
 from portal.models import AccessLogEntry, CohortMembership
+from tests.conftest import force_login_verified
 from tests.factories import (
     AccessRuleFactory,
     CohortFactory,
@@ -86,7 +87,7 @@ def without_csrf(response) -> str:
 
 
 def get(client, user, url):
-    client.force_login(user)
+    force_login_verified(client, user)
     return client.get(url)
 
 
@@ -155,7 +156,8 @@ def test_the_last_grace_day_grants_and_the_day_after_does_not(client, world):
     cohort.save()
     assert get(client, world["member_pk"], world["first"].url).status_code == 200
     with time_machine.travel(datetime.datetime(2026, 6, 16, 0, 30, tzinfo=datetime.UTC), tick=False):
-        assert client.get(world["first"].url).status_code == 404
+        # A day later the idle session has expired (SESSION_IDLE_TIMEOUT_MINUTES): sign in again.
+        assert get(client, world["member_pk"], world["first"].url).status_code == 404
 
 
 def test_an_arabic_translation_is_as_restricted_as_its_source(client, world, locale_ar):
@@ -271,7 +273,7 @@ def test_marking_a_module_complete_moves_the_course_progress(client, world):
 
 def test_view_as_answers_as_the_chosen_officer_read_only_and_logged(client, world):
     instructor = UserFactory(username="instructor", role="instructor")
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     assert client.get(world["secret"].url).status_code == 200  # instructors can edit: they see it
 
     response = client.post(reverse("view_as"), {"cohorts": [world["other"].pk]})
@@ -293,7 +295,7 @@ def test_view_as_answers_as_the_chosen_officer_read_only_and_logged(client, worl
 
 def test_view_as_a_chosen_date(client, world):
     instructor = UserFactory(username="instructor", role="instructor")
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     later = (TODAY + datetime.timedelta(days=60)).isoformat()
     client.post(reverse("view_as"), {"cohorts": [world["symposium"].pk], "date": TODAY.isoformat()})
     assert client.get(world["first"].url).status_code == 200

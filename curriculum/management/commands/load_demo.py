@@ -30,6 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  {SUPERUSER:<16} {DEMO_PASSWORD}  superuser")
         for username, note in SIGN_IN_NOTES.items():
             self.stdout.write(f"  {username:<16} {DEMO_PASSWORD}  {note}")
+        self.stdout.write(
+            "Staff accounts (admin, instructor, editor, programme.admin) set up two-factor authentication"
+            " with an authenticator app on their first sign-in; officers sign in with the password alone."
+        )
 
     def _ensure_superuser(self) -> None:
         user_model = get_user_model()

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 import pytest
 
 from portal.models import AccessLogEntry
+from tests.conftest import force_login_verified
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def titles(response) -> set[str]:
     ],
 )
 def test_programme_admins_filter_and_search_the_log(client, programme_admin, entries, params, expected):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
 
     response = client.get(LOG, params)
 
@@ -85,7 +86,7 @@ def test_programme_admins_filter_and_search_the_log(client, programme_admin, ent
 
 
 def test_filtering_by_user(client, programme_admin, entries):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
 
     response = client.get(RESULTS, {"user": entries["ben"].pk})
 
@@ -93,7 +94,7 @@ def test_filtering_by_user(client, programme_admin, entries):
 
 
 def test_the_filtered_log_exports_as_csv(client, programme_admin, entries):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
 
     response = client.get(LOG, {"outcome": "denied", "export": "csv"})
 
@@ -111,7 +112,7 @@ def test_the_filtered_log_exports_as_csv(client, programme_admin, entries):
 
 
 def test_the_log_is_read_only_even_for_superusers(client, superuser, entries):
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     listing = client.get(LOG).content.decode()
     inspect = client.get(reverse("access_log:inspect", args=[entries["amal_doc"].pk]))
@@ -127,10 +128,10 @@ def test_the_log_is_read_only_even_for_superusers(client, superuser, entries):
 def test_the_log_is_in_the_reports_menu_of_programme_admins_only(
     client, programme_admin, instructor, entries
 ):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     assert LOG in client.get(reverse("wagtailadmin_home")).content.decode()
 
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     assert LOG not in client.get(reverse("wagtailadmin_home")).content.decode()
     refused = client.get(LOG)
     assert refused.status_code == 302

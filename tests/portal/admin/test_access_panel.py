@@ -6,6 +6,7 @@ from django.urls import reverse
 
 import pytest
 
+from tests.conftest import force_login_verified
 from tests.factories import AccessRuleFactory, CohortFactory, ModuleFactory, NationFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def edit_page(client, page):
 
 
 def test_a_module_shows_the_rule_it_inherits_and_its_readers(client, instructor, restricted_course):
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
 
     html = edit_page(client, restricted_course["module"])
 
@@ -51,7 +52,7 @@ def test_a_module_shows_the_rule_it_inherits_and_its_readers(client, instructor,
 def test_programme_staff_get_links_to_edit_the_inherited_rule_and_add_one(
     client, superuser, restricted_course
 ):
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
     module = restricted_course["module"]
 
     html = edit_page(client, module)
@@ -66,7 +67,7 @@ def test_programme_staff_get_links_to_edit_the_inherited_rule_and_add_one(
 
 
 def test_the_course_shows_its_own_rule(client, superuser, restricted_course):
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     html = edit_page(client, restricted_course["course"])
 
@@ -76,7 +77,7 @@ def test_the_course_shows_its_own_rule(client, superuser, restricted_course):
 
 
 def test_a_page_being_created_shows_what_it_will_inherit(client, instructor, restricted_course):
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     course = restricted_course["course"]
 
     response = client.get(reverse("wagtailadmin_pages:add", args=["curriculum", "modulepage", course.pk]))
@@ -89,7 +90,7 @@ def test_a_page_being_created_shows_what_it_will_inherit(client, instructor, res
 
 
 def test_an_unrestricted_page_says_everyone_signed_in_can_read_it(client, superuser, course):
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     html = edit_page(client, ModuleFactory(parent=course))
 
@@ -97,7 +98,7 @@ def test_an_unrestricted_page_says_everyone_signed_in_can_read_it(client, superu
 
 
 def test_the_home_page_keeps_the_usual_tabs(client, superuser, home):
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
 
     html = edit_page(client, home)
 

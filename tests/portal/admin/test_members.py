@@ -8,6 +8,7 @@ from django.urls import reverse
 import pytest
 
 from portal.models import CohortMembership
+from tests.conftest import force_login_verified
 from tests.factories import CohortFactory, OfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def people(db):
 
 def test_a_valid_file_adds_everyone_and_tolerates_existing_members(client, programme_admin, cohort, people):
     CohortMembership.objects.create(cohort=cohort, user=people[2])
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     text = "Username,Name\r\na.haddad,Amal\r\n,\r\nJ.SMITH,John\r\nk.tanaka,Ken\r\n"
 
     response = client.post(upload_url(cohort), {"file": csv_file(text)}, follow=True)
@@ -61,7 +62,7 @@ def test_a_valid_file_adds_everyone_and_tolerates_existing_members(client, progr
 def test_members_can_be_named_by_email_and_uploading_twice_changes_nothing(
     client, programme_admin, cohort, people
 ):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     text = "\ufeffemail\namal@example.org\nJohn@Example.org\n"
 
     client.post(upload_url(cohort), {"file": csv_file(text)})
@@ -74,7 +75,7 @@ def test_members_can_be_named_by_email_and_uploading_twice_changes_nothing(
 def test_any_bad_row_adds_nobody_and_every_problem_is_reported(client, programme_admin, cohort, people):
     UserFactory(username="twin1", email="twins@example.org")
     UserFactory(username="twin2", email="twins@example.org")
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     text = (
         "username,email\n"
         "a.haddad,\n"  # row 2: fine
@@ -117,7 +118,7 @@ def test_any_bad_row_adds_nobody_and_every_problem_is_reported(client, programme
     ],
 )
 def test_an_unusable_file_is_a_form_error(client, programme_admin, cohort, people, content, message):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
 
     response = client.post(upload_url(cohort), {"file": csv_file(content)})
 
@@ -127,7 +128,7 @@ def test_an_unusable_file_is_a_form_error(client, programme_admin, cohort, peopl
 
 
 def test_a_file_over_one_megabyte_is_refused(client, programme_admin, cohort, people):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     text = "username\n" + "a.haddad\n" * 120_000
 
     response = client.post(upload_url(cohort), {"file": csv_file(text)})
@@ -137,7 +138,7 @@ def test_a_file_over_one_megabyte_is_refused(client, programme_admin, cohort, pe
 
 
 def test_the_upload_is_linked_from_the_cohort_listing_and_editor(client, programme_admin, cohort):
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
 
     listing = client.get(reverse("wagtailsnippets_portal_cohort:list"))
     editor = client.get(edit_url(cohort))
@@ -152,7 +153,7 @@ def test_only_those_who_manage_members_may_upload(client, cohort, people, role):
     user = UserFactory(username=f"someone-{role}", role=role, is_staff=role is None)
     if role is None:
         user = OfficerFactory(username="an-officer")
-    client.force_login(user)
+    force_login_verified(client, user)
 
     get = client.get(upload_url(cohort))
     post = client.post(upload_url(cohort), {"file": csv_file("username\na.haddad\n")})
@@ -166,7 +167,7 @@ def test_members_are_added_and_removed_one_by_one_in_the_cohort_editor(
     client, programme_admin, cohort, people
 ):
     existing = CohortMembership.objects.create(cohort=cohort, user=people[0])
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     editor = client.get(edit_url(cohort))
     assert "a.haddad" in editor.content.decode()
 
@@ -197,12 +198,12 @@ def test_the_person_chooser_searches_accounts_for_member_managers_only(
 ):
     chooser = reverse("user_chooser:choose_results")
 
-    client.force_login(instructor)
+    force_login_verified(client, instructor)
     refused = client.get(chooser, {"q": "smith"})
     assert refused.status_code in (302, 403)
     assert "j.smith" not in refused.content.decode()
 
-    client.force_login(programme_admin)
+    force_login_verified(client, programme_admin)
     response = client.get(chooser, {"q": "smith"})
     assert response.status_code == 200
     assert "j.smith" in response.content.decode()
