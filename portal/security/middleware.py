@@ -58,16 +58,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     Officer-facing pages get CONTENT_SECURITY_POLICY (no inline script or style); the Wagtail and
     Django admins need inline scripts and styles and a same-origin frame for previews, so they get
-    CONTENT_SECURITY_POLICY_ADMIN. A view's own @csp_* decorator still wins over both."""
+    CONTENT_SECURITY_POLICY_ADMIN, and so do page previews (shown in the editor's frame, with
+    Wagtail's checks). A view's own @csp_* decorator still wins over both."""
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponse, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if (
-            not report_only
-            and parts.config is None
-            and request.path_info.startswith(settings.ADMIN_PATH_PREFIXES)
-        ):
+        in_admin = request.path_info.startswith(settings.ADMIN_PATH_PREFIXES) or (
+            # Wagtail renders a preview through the whole middleware stack with a stand-in request
+            # for the page's own address; the result is shown in the editor's frame.
+            getattr(request, "is_dummy", False) or getattr(request, "is_preview", False)
+        )
+        if not report_only and parts.config is None and in_admin:
             parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
         return parts

@@ -230,8 +230,9 @@ CONTENT_SECURITY_POLICY_ADMIN = {
         "frame-ancestors": ["'self'"],
     }
 }
-# No avatars from gravatar.com in the admin: nothing leaves for a third party.
+# Nothing in the admin calls a third party: no avatars from gravatar.com, no release check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Tabadul"

@@ -115,3 +115,12 @@ def test_sessions_end_after_the_idle_timeout(officer_client):
     # ... and half an hour without a request ends it.
     with time_machine.travel(start + datetime.timedelta(minutes=91)):
         assert officer_client.get("/dashboard/").status_code == 302
+
+
+def test_page_previews_get_the_admin_policy_to_show_in_the_editor(client, superuser, course):
+    module = ModuleFactory(parent=course, title="Mission Analysis")
+    force_login_verified(client, superuser)
+    response = client.get(f"/admin/pages/{module.pk}/view_draft/")
+    assert response.status_code == 200
+    # Rendered by Wagtail through the middleware with a stand-in request for the page's own address.
+    assert directives(response)["frame-ancestors"] == ["'self'"]
