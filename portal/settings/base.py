@@ -190,6 +190,7 @@ AXES_VERBOSE = False
 # Two-factor authentication (django-otp): required for everyone who can reach the admin,
 # optional for officers. See portal/security/two_factor.py.
 OTP_TOTP_ISSUER = "Tabadul"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # Django admin never shows a device's secret key
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_RECOVERY_CODES = 10
