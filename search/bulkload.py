@@ -52,7 +52,12 @@ class Loader:
                 continue  # drain the queue so the producer never blocks
             try:
                 elastic.helpers.bulk(
-                    es, actions, chunk_size=self.chunk_size, max_retries=3, initial_backoff=1
+                    es,
+                    actions,
+                    chunk_size=self.chunk_size,
+                    max_retries=3,
+                    initial_backoff=1,
+                    filter_path="errors,items.*.status,items.*.error",  # no per-item metadata
                 )
             except BaseException as error:  # reported to the producer by send()/finish()
                 self._error = error

@@ -18,12 +18,14 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+
+from django.core.exceptions import FieldDoesNotExist
 
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from curriculum.models import CoursePage, CultureGuidePage, ModulePage, ProgrammePage
 from portal.models import AccessRule
@@ -62,22 +64,50 @@ class PageDocument:
     @property
     def fingerprint(self) -> str:
         """A digest of everything indexed: `search_index --check` compares it to find drift."""
-        data = asdict(self)
-        data["published_at"] = self.published_at.isoformat() if self.published_at else None
-        payload = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+        values = [getattr(self, name.name) for name in fields(self)]
+        payload = json.dumps(values, ensure_ascii=False, default=str).encode()
         return hashlib.sha1(payload, usedforsecurity=False).hexdigest()
 
 
-def is_indexed(page: Page) -> bool:
-    return page.live and type(page) in TYPES
+# --- reading pages as rows ---------------------------------------------------------------------
+# Documents are built from `values()` rows, not page instances: a rebuild reads every page, and
+# instantiating Wagtail pages and their StreamFields costs more than the rest of the work together.
+
+_COMMON = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "slug",
+    "url_path",
+    "locale_id",
+    "owner_id",
+    "last_published_at",
+    "first_published_at",
+    "summary",
+)
 
 
-def indexed_pages(chunk_size: int = 500) -> Iterator[list[Page]]:
-    """Every indexable page, in batches, ordered by id within each type."""
+def _columns(model: type[Page]) -> list[str]:
+    names = {field.name for field in model._meta.get_fields()}
+    columns = [*_COMMON, *(name for name in (*_STREAM_FIELDS, "region") if name in names)]
+    if model is CoursePage:
+        columns.append("track__slug")
+    return columns
+
+
+def _rows(model: type[Page], queryset, chunk_size: int = 500) -> Iterator[dict]:
+    for row in queryset.values(*_columns(model)).iterator(chunk_size=chunk_size):
+        row["type"] = TYPES[model]
+        yield row
+
+
+def indexed_rows(chunk_size: int = 500) -> Iterator[list[dict]]:
+    """Every indexable page as a row, in batches, ordered by id within each type."""
     for model in TYPES:
-        batch: list[Page] = []
-        for page in model.objects.live().order_by("pk").iterator(chunk_size=chunk_size):
-            batch.append(page)
+        batch: list[dict] = []
+        for row in _rows(model, model.objects.live().order_by("pk"), chunk_size):
+            batch.append(row)
             if len(batch) == chunk_size:
                 yield batch
                 batch = []
@@ -85,107 +115,169 @@ def indexed_pages(chunk_size: int = 500) -> Iterator[list[Page]]:
             yield batch
 
 
+def rows_for(page_ids: Iterable[int]) -> list[dict]:
+    """Rows of the indexable pages among `page_ids` (the others are not, or no longer, indexed)."""
+    ids = list(page_ids)
+    rows: list[dict] = []
+    for model in TYPES:
+        rows.extend(_rows(model, model.objects.live().filter(pk__in=ids).order_by("pk")))
+    return rows
+
+
 def count_indexed_pages() -> int:
     return sum(model.objects.live().count() for model in TYPES)
 
 
-def build(pages: Iterable[Page]) -> list[PageDocument]:
-    """Documents for the indexable pages among `pages` (specific instances), with a fixed number of
-    queries whatever the batch size."""
-    pages = [page for page in pages if is_indexed(page)]
-    if not pages:
-        return []
-    step = Page.steplen
-    ancestor_paths = {page.path[:end] for page in pages for end in range(step, len(page.path) + 1, step)}
-    ancestors = {
-        path: (pk, key)
-        for path, pk, key in Page.objects.filter(path__in=ancestor_paths).values_list(
-            "path", "pk", "translation_key"
-        )
-    }
-    rules_by_key: dict = defaultdict(list)
-    for rule_id, key in AccessRule.objects.filter(
-        page__translation_key__in={key for _, key in ancestors.values()}
-    ).values_list("pk", "page__translation_key"):
-        rules_by_key[key].append(rule_id)
-    course_paths = {page.path[:-step] for page in pages if isinstance(page, ModulePage)}
-    courses = {
-        course.path: course
-        for course in CoursePage.objects.filter(path__in=course_paths).select_related("track")
-    }
-    locales = dict(Locale.objects.values_list("pk", "language_code"))
-    course_urls = {path: course.get_url() for path, course in courses.items()}
+def build(rows: Iterable[dict], builder: Builder | None = None) -> list[PageDocument]:
+    """Documents for `rows` (from `indexed_rows` or `rows_for`). A `Builder` shared between batches
+    (as a rebuild does) remembers ancestors, rules, courses and URLs already read."""
+    return (builder or Builder()).build(rows)
 
-    documents = []
-    for page in pages:
-        path_ids, rule_ids = [], set()
-        for end in range(step, len(page.path) + 1, step):
-            if (found := ancestors.get(page.path[:end])) is not None:
-                path_ids.append(found[0])
-                rule_ids.update(rules_by_key.get(found[1], ()))
-        course = page if isinstance(page, CoursePage) else courses.get(page.path[:-step])
-        if isinstance(page, ModulePage | CoursePage) and course is not None:
-            track, course_slug = course.track.slug, course.slug
-        else:
-            track = course_slug = None
-        documents.append(
-            PageDocument(
-                id=page.pk,
-                type=TYPES[type(page)],
-                locale=locales.get(page.locale_id, ""),
-                title=text.clean(page.title),
-                summary=text.clean(page.summary or ""),
-                body=text.clean(body_text(page)),
-                url=_url(page, course_urls.get(page.path[:-step])),
-                track=track,
-                course=course_slug,
-                published_at=page.last_published_at or page.first_published_at,
-                path=page.path,
-                depth=page.depth,
-                owner_id=page.owner_id,
-                ancestor_ids=path_ids,
-                rule_ids=sorted(rule_ids),
+
+class Builder:
+    """Builds documents with a fixed number of queries per batch, whatever its size."""
+
+    def __init__(self) -> None:
+        self.ancestors: dict[str, tuple[int, str]] = {}  # path → (page id, translation key)
+        self.rules: dict[str, list[int]] = {}  # translation key → rule ids
+        self.courses: dict[str, dict] = {}  # path → course row
+        self.locales = dict(Locale.objects.values_list("pk", "language_code"))
+        self.urls = _Urls()
+
+    def _load(self, rows: list[dict]) -> None:
+        step = Page.steplen
+        paths = {row["path"][:end] for row in rows for end in range(step, len(row["path"]) + 1, step)}
+        missing = paths - self.ancestors.keys()
+        if missing:
+            for path, pk, key in Page.objects.filter(path__in=missing).values_list(
+                "path", "pk", "translation_key"
+            ):
+                self.ancestors[path] = (pk, str(key))
+        keys = {key for _, key in self.ancestors.values()} - self.rules.keys()
+        if keys:
+            self.rules.update(dict.fromkeys(keys, ()))
+            found: dict[str, list[int]] = defaultdict(list)
+            for rule_id, key in AccessRule.objects.filter(page__translation_key__in=keys).values_list(
+                "pk", "page__translation_key"
+            ):
+                found[str(key)].append(rule_id)
+            self.rules.update(found)
+        for row in rows:
+            if row["type"] == "course":
+                self.courses[row["path"]] = row
+        parents = {row["path"][:-step] for row in rows if row["type"] == "module"} - self.courses.keys()
+        if parents:
+            for course in CoursePage.objects.filter(path__in=parents).values(
+                "path", "slug", "url_path", "track__slug"
+            ):
+                self.courses[course["path"]] = course
+
+    def build(self, rows: Iterable[dict]) -> list[PageDocument]:
+        rows = list(rows)
+        if not rows:
+            return []
+        self._load(rows)
+        step = Page.steplen
+        documents = []
+        for row in rows:
+            path = row["path"]
+            path_ids, rule_ids = [], set()
+            for end in range(step, len(path) + 1, step):
+                if (found := self.ancestors.get(path[:end])) is not None:
+                    path_ids.append(found[0])
+                    rule_ids.update(self.rules.get(found[1], ()))
+            course = self.courses.get(path if row["type"] == "course" else path[:-step])
+            in_course = row["type"] in ("module", "course") and course is not None
+            documents.append(
+                PageDocument(
+                    id=row["id"],
+                    type=row["type"],
+                    locale=self.locales.get(row["locale_id"], ""),
+                    title=text.clean(row["title"]),
+                    summary=text.clean(row["summary"] or ""),
+                    body=text.clean(body_text(row)),
+                    url=self.urls.of(row, course if row["type"] == "module" else None),
+                    track=course["track__slug"] if in_course else None,
+                    course=course["slug"] if in_course else None,
+                    published_at=row["last_published_at"] or row["first_published_at"],
+                    path=path,
+                    depth=row["depth"],
+                    owner_id=row["owner_id"],
+                    ancestor_ids=path_ids,
+                    rule_ids=sorted(rule_ids),
+                )
             )
-        )
-    return documents
+        return documents
 
 
-def _url(page: Page, parent_url: str | None) -> str:
-    """The page's URL; below a known parent, Wagtail's default routing makes it the parent's URL and
-    the slug (one `get_url` per course instead of one per module)."""
-    if parent_url:
-        return f"{parent_url}{page.slug}/"
-    return page.get_url() or page.url_path
+class _Urls:
+    """Page URLs as Wagtail's `Page.get_url` gives them; below a course, its URL and the slug (the
+    default routing), so a batch asks Wagtail once per course, not once per module."""
+
+    def __init__(self) -> None:
+        self.roots = Site.get_site_root_paths()
+        self.cache: dict[str, str] = {}
+
+    def _wagtail(self, url_path: str) -> str:
+        if url_path not in self.cache:
+            page = Page(url_path=url_path)
+            page._wagtail_cached_site_root_paths = self.roots
+            self.cache[url_path] = page.get_url() or url_path
+        return self.cache[url_path]
+
+    def of(self, row: dict, parent: dict | None) -> str:
+        if parent is not None:
+            return f"{self._wagtail(parent['url_path'])}{row['slug']}/"
+        return self._wagtail(row["url_path"])
 
 
-def body_text(page: Page) -> str:
-    """The searchable text of a page besides its title and summary: objectives, topics, region and
+def body_text(row: dict) -> str:
+    """The searchable text of a page besides its title and summary: region, objectives, topics and
     the StreamField body, without block settings such as heading levels."""
-    parts: list[str] = []
-    region = getattr(page, "region", "")
-    if region:
-        parts.append(region)
+    parts: list[str] = [row["region"]] if row.get("region") else []
     for name in _STREAM_FIELDS:
-        value = getattr(page, name, None)
-        if value is None:
-            continue
-        stream_field = page._meta.get_field(name)
-        if isinstance(stream_field, StreamField):
-            parts.extend(_block_text(stream_field.stream_block, value))
+        value = row.get(name)
+        if value is not None:
+            parts.extend(_raw_text(_stream_blocks[name], value.raw_data))
     return "\n".join(part for part in parts if part and part.strip())
 
 
-def _block_text(block: blocks.Block, value) -> list[str]:
-    if value is None or isinstance(block, blocks.ChoiceBlock | blocks.ChooserBlock | EmbedBlock):
+def _raw_text(block: blocks.Block, raw) -> list[str]:
+    """Text of a block's stored (raw JSON) value, without building block values."""
+    if raw is None or isinstance(block, blocks.ChoiceBlock | blocks.ChooserBlock | EmbedBlock):
         return []
     if isinstance(block, blocks.StreamBlock):
-        return [part for child in value for part in _block_text(child.block, child.value)]
+        return [
+            part
+            for item in raw
+            if (child := block.child_blocks.get(item.get("type"))) is not None
+            for part in _raw_text(child, item.get("value"))
+        ]
     if isinstance(block, blocks.StructBlock):
         return [
-            part for name, child in block.child_blocks.items() for part in _block_text(child, value.get(name))
+            part for name, child in block.child_blocks.items() for part in _raw_text(child, raw.get(name))
         ]
     if isinstance(block, blocks.ListBlock):
-        return [part for item in value for part in _block_text(block.child_block, item)]
+        items = (
+            item["value"] if isinstance(item, dict) and item.get("type") == "item" else item for item in raw
+        )
+        return [part for item in items for part in _raw_text(block.child_block, item)]
     if isinstance(block, blocks.RichTextBlock):
-        return [html.unescape(_TAGS.sub(" ", value.source))]
-    return [str(part) for part in block.get_searchable_content(value)]
+        return [html.unescape(_TAGS.sub(" ", raw))]
+    if isinstance(raw, str):
+        return [raw]
+    return [str(part) for part in block.get_searchable_content(block.to_python(raw))]
+
+
+def _stream_block(name: str) -> blocks.StreamBlock:
+    for model in TYPES:
+        try:
+            field_ = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field_, StreamField):
+            return field_.stream_block
+    raise LookupError(name)
+
+
+_stream_blocks = {name: _stream_block(name) for name in _STREAM_FIELDS}

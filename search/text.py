@@ -61,7 +61,9 @@ def normalise(text: str) -> str:
 
 def clean(text: str) -> str:
     """Text safe to index: no NUL and no highlighter sentinels."""
-    return text.translate(_PRIVATE_MARKS)
+    if "\x00" in text or MARK_START in text or MARK_END in text:
+        return text.translate(_PRIVATE_MARKS)
+    return text
 
 
 def words(text: str) -> list[str]:

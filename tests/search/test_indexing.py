@@ -162,11 +162,13 @@ def test_documents_carry_the_rules_the_policy_says_govern_each_page(course, loca
     AccessRuleFactory(page=module, cohorts=[CohortFactory()])
     translated = module.copy_for_translation(locale_ar, copy_parents=True)
     translated.save_revision().publish()
-    pages = list(Page.objects.filter(pk__in=[course.pk, module.pk, translated.pk]).order_by("pk").specific())
-    assert len(pages) == 3
-    for document, page in zip(documents.build(pages), pages, strict=True):
+    built = documents.build(documents.rows_for([course.pk, module.pk, translated.pk]))
+    assert len(built) == 3
+    for document in built:
+        page = Page.objects.get(pk=document.id)
         assert set(document.rule_ids) == access.governing_rule_ids(page)
         assert document.ancestor_ids == list(page.get_ancestors(inclusive=True).values_list("pk", flat=True))
+        assert document.url == page.url
 
 
 def test_draining_twice_changes_nothing(course):
