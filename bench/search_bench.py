@@ -109,7 +109,7 @@ def run_one(size: int, database_url: str, es_url: str, queries: int, rounds: int
     rng = random.Random(size)
     texts = [rng.choice(QUERIES_EN if rng.random() < 0.8 else QUERIES_AR) for _ in range(queries)]
     engine = ElasticsearchEngine()
-    bodies = {text: engine.request(Query(user=user, text=text)).to_dict() for text in set(texts)}
+    bodies = {text: engine.request(Query(user=user, text=text)) for text in set(texts)}
     search_only = elastic.client()
     alias = elastic.alias_name()
     engines = settings.SEARCH_ENGINES

@@ -14,7 +14,7 @@ import datetime
 
 from django.conf import settings
 
-from elasticsearch_dsl import A, Q, Search
+from elasticsearch_dsl import Q
 
 from portal import access
 from search import elastic, indexing, text
@@ -64,15 +64,15 @@ class ElasticsearchEngine(Engine):
     def is_configured(cls) -> bool:
         return bool(settings.ELASTICSEARCH_URL)
 
-    def _base(self, user, today: datetime.date | None, query: Q) -> Search:
+    def _query(self, user, today: datetime.date | None, query: Q) -> dict:
         filters = [clause for clause in (access_filter(access.search_filter(user, today)),) if clause]
         must_not = [clause for clause in (stale_filter(),) if clause]
-        return Search(using=elastic.client(), index=elastic.alias_name()).query(
-            Q("bool", must=[query], filter=filters, must_not=must_not)
-        )
+        return Q("bool", must=[query], filter=filters, must_not=must_not).to_dict()
 
-    def request(self, query: Query) -> Search | None:
-        """The search request for `query`, access filter included (None: no words to search)."""
+    def request(self, query: Query) -> dict | None:
+        """The search request body for `query`, access filter included (None: no words to search).
+        Queries are composed with elasticsearch-dsl's `Q`; the rest is a plain body, so a search
+        costs one request and no response wrapping."""
         words = text.query_text(query.text)
         if not words:
             return None
@@ -84,54 +84,64 @@ class ElasticsearchEngine(Engine):
             ],
             minimum_should_match=1,
         )
-        chosen = {name: Q("term", **{name: value}) for name, value in query.filters.items()}
-        search = self._base(query.user, query.today, match).extra(track_total_hits=True)
-        if chosen:
-            search = search.post_filter(Q("bool", filter=list(chosen.values())))
+        chosen = {name: {"term": {name: value}} for name, value in query.filters.items()}
+        aggregations = {}
         for name in FACETS:
             others = [clause for key, clause in chosen.items() if key != name]
-            bucket = A("filter", filter=Q("bool", filter=others) if others else Q("match_all"))
-            bucket.bucket("values", "terms", field=name, size=settings.SEARCH_FACET_SIZE)
-            search.aggs.bucket(name, bucket)
-        search = search.highlight_options(
-            pre_tags=[text.MARK_START],
-            post_tags=[text.MARK_END],
-            fragment_size=200,
-            number_of_fragments=1,
-            no_match_size=200,
-        ).highlight(*SNIPPET_FIELDS)
-        search = search.source(["id", "title", "url", "type", "track", "course", "locale"])
-        if query.sort == "recent":
-            search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, {"path": "asc"})
-        else:
-            search = search.sort(
-                "_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"path": "asc"}
-            )
-        return search[query.offset : query.offset + query.page_size]
+            aggregations[name] = {
+                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                "aggs": {"values": {"terms": {"field": name, "size": settings.SEARCH_FACET_SIZE}}},
+            }
+        recency = [{"published_at": {"order": "desc", "missing": "_last"}}, {"path": "asc"}]
+        body = {
+            "query": self._query(query.user, query.today, match),
+            "aggs": aggregations,
+            "highlight": {
+                "pre_tags": [text.MARK_START],
+                "post_tags": [text.MARK_END],
+                "fragment_size": 200,
+                "number_of_fragments": 1,
+                "no_match_size": 200,
+                "fields": {name: {} for name in SNIPPET_FIELDS},
+            },
+            "_source": ["id", "title", "url", "type", "track", "course", "locale"],
+            "sort": recency if query.sort == "recent" else ["_score", *recency],
+            "from": query.offset,
+            "size": query.page_size,
+            "track_total_hits": True,
+        }
+        if chosen:
+            body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+        return body
 
     def search(self, query: Query) -> EngineResult:
-        search = self.request(query)
-        if search is None:
+        body = self.request(query)
+        if body is None:
             return EngineResult()
-        response = self._execute(search)
-        hits = [
-            Hit(
-                id=hit.id,
-                title=hit.title,
-                url=hit.url,
-                type=hit.type,
-                track=hit.track,
-                course=hit.course,
-                locale=hit.locale,
-                snippet=_snippet(hit.meta.to_dict().get("highlight", {})),
+        response = self._execute(body)
+        hits = []
+        for hit in response["hits"]["hits"]:
+            source = hit["_source"]
+            hits.append(
+                Hit(
+                    id=source["id"],
+                    title=source["title"],
+                    url=source["url"],
+                    type=source["type"],
+                    track=source.get("track"),
+                    course=source.get("course"),
+                    locale=source["locale"],
+                    snippet=_snippet(hit.get("highlight", {})),
+                )
             )
-            for hit in response
-        ]
         facets = {
-            name: {bucket.key: bucket.doc_count for bucket in response.aggregations[name]["values"].buckets}
+            name: {
+                bucket["key"]: bucket["doc_count"]
+                for bucket in response["aggregations"][name]["values"]["buckets"]
+            }
             for name in FACETS
         }
-        return EngineResult(count=response.hits.total.value, hits=hits, facets=facets)
+        return EngineResult(count=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
     def suggest(
         self, user, prefix: str, *, limit: int, today: datetime.date | None = None
@@ -140,13 +150,16 @@ class ElasticsearchEngine(Engine):
         if not words:
             return []
         match = Q("match", **{"title.suggest": {"query": words, "operator": "and"}})
-        search = self._base(user, today, match).source(["title", "url"])[:limit]
-        return [Suggestion(title=hit.title, url=hit.url) for hit in self._execute(search)]
+        body = {"query": self._query(user, today, match), "_source": ["title", "url"], "size": limit}
+        return [
+            Suggestion(title=hit["_source"]["title"], url=hit["_source"]["url"])
+            for hit in self._execute(body)["hits"]["hits"]
+        ]
 
     @staticmethod
-    def _execute(search: Search):
+    def _execute(body: dict) -> dict:
         try:
-            return search.execute()
+            return elastic.client().search(index=elastic.alias_name(), body=body).body
         except elastic.ERRORS as error:
             raise EngineUnavailable(str(error)) from error
 
