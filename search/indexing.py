@@ -316,6 +316,14 @@ def rebuild(
     if recent:
         apply(recent)
     report.reapplied = len(recent)
+    if "database" in sinks and (loader or not settings.ELASTICSEARCH_URL):
+        # Every sink now reflects the database as read since `started`, and the recent rows were
+        # re-applied: what was pending up to them is done (later rows stay for the drainer).
+        last = max((row.pk for row in recent), default=None)
+        done = IndexChange.objects.filter(processed_at__isnull=True, created_at__lt=since)
+        if last is not None:
+            done = IndexChange.objects.filter(processed_at__isnull=True, pk__lte=last)
+        done.update(processed_at=timezone.now(), last_error="")
     report.seconds = (timezone.now() - started).total_seconds()
     return report
 

@@ -195,9 +195,7 @@ def test_changes_wait_for_the_first_rebuild(es, settings, curriculum_index, comm
     assert not es.indices.exists(index=elastic.alias_name())
     assert service.search(OfficerFactory(username="reader"), "logistics", {}, 1).engine == "database"
     call_command("search_index", "--rebuild", "--no-progress")
-    with time_machine.travel(max(row.available_at for row in pending) + datetime.timedelta(seconds=1)):
-        assert indexing.drain().applied == len(pending)
-    assert not IndexChange.objects.filter(processed_at__isnull=True).exists()
+    assert not IndexChange.objects.filter(processed_at__isnull=True).exists(), "the rebuild covered them"
     assert not any(indexing.check())
     es.indices.delete(index=f"{elastic.alias_name()}-*")
 
