@@ -19,7 +19,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include(search_urls)),
     # Uploaded media always goes through the access policy (portal.media), in every environment.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
     path("view-as/", viewas_views.view_as, name="view_as"),
@@ -37,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("glossary/", curriculum_views.glossary, name="glossary"),
     path("dashboard/", curriculum_views.dashboard, name="dashboard"),
     path("progress/<int:page_id>/<str:action>/", curriculum_views.module_progress, name="module_progress"),
+    # The search page in the reader's language: /search/ and /ar/search/ (the API keeps /api/v1/).
+    path("", include(search_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
