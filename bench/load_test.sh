@@ -64,15 +64,42 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
+# Warm up: each worker's first requests load templates and code; a few bounded requests first.
+$PY - "$PORT" "${LOADTEST_SESSIONS:-}" <<'PY'
+import json
+import sys
+import urllib.request
+
+port, sessions = sys.argv[1], sys.argv[2]
+cookie = next(iter(json.load(open(sessions)).values()), "") if sessions else ""
+paths = ["/dashboard/", "/search/?q=planning", "/api/v1/search/?q=planning", "/glossary/"] if cookie else ["/", "/accounts/login/"]
+for path in paths * 4:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={cookie}"})
+    urllib.request.urlopen(request, timeout=60).read()
+PY
+
+# CPU seconds the gunicorn workers have used so far (utime + stime of the master's children).
+worker_cpu() {
+  local total=0 pid ticks
+  for pid in $(pgrep -P "$GUNICORN"); do
+    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    total=$((total + ticks))
+  done
+  awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+CPU_BEFORE=$(worker_cpu)
+
 echo "== locust: $USERS users (signed in: $SIGN_IN), spawn 10/s, $RUN_TIME" >&2
 .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r 10 --run-time "$RUN_TIME" \
   --host "http://127.0.0.1:$PORT" --csv "$DIR/locust" --only-summary --stop-timeout 10 \
   > "$DIR/locust.txt" 2>&1 || true
+CPU_USED=$(awk -v a="$(worker_cpu)" -v b="$CPU_BEFORE" 'BEGIN { printf "%.2f", a - b }')
 stop
 trap - EXIT
 
-$PY - "$DIR/locust_stats.csv" "$DIR/locust_failures.csv" <<'PY'
+$PY - "$DIR/locust_stats.csv" "$DIR/locust_failures.csv" "$CPU_USED" <<'PY'
 import csv
+import os
 import sys
 
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -89,6 +116,11 @@ for failure in list(csv.DictReader(open(sys.argv[2]))):
 print(
     f"\nrequests/s {float(total['Requests/s']):.1f} · p50 {total['50%']} ms · p95 {total['95%']} ms · "
     f"errors {errors} of {total['Request Count']} requests"
+)
+cpu = float(sys.argv[3])
+print(
+    f"gunicorn workers used {cpu:.1f} CPU-s: {1000 * cpu / max(1, int(total['Request Count'])):.0f} CPU-ms per request"
+    f" · load average {os.getloadavg()[0]:.1f}"
 )
 sys.exit(1 if errors else 0)
 PY
