@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate demo run test lint check-deploy messages clean
+.PHONY: install migrate demo run test e2e screenshots lint check-deploy messages clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,16 @@ run: demo
 
 test: install
 	bash scripts/test.sh
+
+# The browser journeys alone (Debian's Chromium and axe-core are installed when missing).
+e2e: install
+	bash scripts/browser_tools.sh >/dev/null
+	TABADUL_EXPECT_CHROMIUM=1 $(PY) -m pytest -m browser -p no:cacheprovider -q
+
+# The same journeys, saving their screenshots to docs/screenshots/ for the README.
+screenshots: install
+	bash scripts/browser_tools.sh >/dev/null
+	TABADUL_SCREENSHOTS=docs/screenshots TABADUL_EXPECT_CHROMIUM=1 $(PY) -m pytest -m browser -p no:cacheprovider -q
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,8 @@
 # Everything `make test` runs: lint, migration and deploy checks, the suite on SQLite, then the
 # suite again on a real PostgreSQL started from Debian's package. A real Elasticsearch node runs
 # for the search tests that opt in to it (TABADUL_TEST_ELASTICSEARCH_URL; every other test stays on
-# the database search engine). Under CI=true a service that cannot be started fails the run.
+# the database search engine). The browser tests (tests/e2e) drive Debian's Chromium, installed when
+# missing. Under CI=true a service or browser that cannot be started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -37,7 +38,17 @@ else
   echo "Elasticsearch could not be started: its tests will be skipped." >&2
 fi
 
-step "pytest on SQLite"
+step "Chromium and axe-core for the browser tests"
+if bash scripts/browser_tools.sh >/dev/null; then
+  export TABADUL_EXPECT_CHROMIUM=1
+elif [ "${CI:-}" = "true" ]; then
+  echo "Chromium or axe-core could not be installed." >&2
+  exit 1
+else
+  echo "Chromium or axe-core could not be installed: the browser tests will be skipped." >&2
+fi
+
+step "pytest on SQLite (with the browser tests)"
 $PY -m pytest -m "not postgres" -p no:cacheprovider -q
 
 step "pytest on PostgreSQL"
@@ -46,4 +57,5 @@ if ! pg_url=$(bash scripts/services/postgres.sh start); then
   echo "PostgreSQL could not be started." >&2
   exit 1
 fi
-DATABASE_URL="$pg_url" TABADUL_EXPECT_POSTGRES=1 $PY -m pytest -p no:cacheprovider -q
+# The browser journeys (tests/e2e, marker "browser") ran in the SQLite pass; once is enough.
+DATABASE_URL="$pg_url" TABADUL_EXPECT_POSTGRES=1 $PY -m pytest -m "not browser" -p no:cacheprovider -q
