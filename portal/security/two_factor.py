@@ -54,7 +54,13 @@ def owes_second_factor(request: HttpRequest, user: AbstractBaseUser) -> bool:
     """This signed-in session may do nothing but the second step until it has passed it."""
     if not user.is_authenticated or is_verified(user):
         return False
-    return bool(request.session.get(SESSION_OWES_SECOND_FACTOR)) or must_use_second_factor(user)
+    if must_use_second_factor(user):
+        return True
+    if request.session.get(SESSION_OWES_SECOND_FACTOR):
+        if has_device(user):
+            return True
+        request.session.pop(SESSION_OWES_SECOND_FACTOR)  # the device was removed meanwhile
+    return False
 
 
 def authenticator_device(user: AbstractBaseUser) -> TOTPDevice | None:

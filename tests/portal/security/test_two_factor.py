@@ -224,3 +224,12 @@ def test_the_login_page_keeps_its_contract(client):
     assert 'name="username"' in html and 'name="password"' in html and "csrfmiddlewaretoken" in html
     UserFactory(username="plain")
     assert sign_in(client, "plain")["Location"] == "/dashboard/"
+
+
+def test_an_officer_whose_device_was_removed_is_not_held_at_the_second_step(client):
+    officer = OfficerFactory(username="amal")
+    authenticator_for(officer)
+    sign_in(client, "amal")
+    assert client.get("/dashboard/").status_code == 302
+    TOTPDevice.objects.filter(user=officer).delete()  # a superuser removed the lost phone
+    assert client.get("/dashboard/").status_code == 200
