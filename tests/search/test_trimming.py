@@ -165,14 +165,9 @@ def build(world, indexes):
     else:
         user = OfficerFactory(nation=nation, cohorts=member_of)
     if kind in ("editor", "owner"):
-        group = Group.objects.create(name=f"search-test-{user.pk}")
-        codename = "change_page" if kind == "editor" else "add_page"
-        GroupPagePermission.objects.create(
-            group=group,
-            page=targets[world["grant_on"] % len(targets)],
-            permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
+        grant(
+            user, targets[world["grant_on"] % len(targets)], "change_page" if kind == "editor" else "add_page"
         )
-        user.groups.add(group)
         for index in world["owned"]:
             page = pages[index % len(pages)] if pages else None
             if page is not None:
@@ -180,6 +175,22 @@ def build(world, indexes):
                 page.save()
     index_now()
     return user, BASE + datetime.timedelta(days=world["today"]), pages
+
+
+def grant(user, page, codename: str, *, admin: bool = True) -> None:
+    """Page permission `codename` on `page` for `user`, through a group that, like the editorial
+    roles, may use the Wagtail admin (`admin=False`: a group with the page permission only)."""
+    group = Group.objects.create(name=f"search-test-{user.pk}")
+    GroupPagePermission.objects.create(
+        group=group,
+        page=page,
+        permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
+    )
+    if admin:
+        group.permissions.add(
+            Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+        )
+    user.groups.add(group)
 
 
 def facet_value(page, name):
@@ -252,6 +263,24 @@ def test_results_counts_and_facets_equal_the_policy(engine, indexes, world):
         assert set(found) == want_ids
         assert results.count == len(want_ids)
         assert results.facets == want_facets
+
+
+def test_page_permissions_without_the_admin_grant_no_access(request, engine, curriculum_index):
+    """The policy lets only users who can use the admin view restricted pages they could edit
+    (`portal.access._has_page_edit_rights`); a group holding a page permission without admin access
+    gives nothing. `portal.access.search_filter` still lists such a user's page permissions, so the
+    Elasticsearch engine shows them the page: a known difference, to be fixed in the policy."""
+    if engine == "elasticsearch":
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason="search_filter ignores the access_admin requirement")
+        )
+    course = CourseFactory(parent=curriculum_index, title="Amber course")
+    AccessRuleFactory(page=curriculum_index, cohorts=[])
+    user = OfficerFactory(username="no-admin")
+    grant(user, curriculum_index, "change_page", admin=False)
+    index_now()
+    assert not access.can_view(user, course)
+    assert service.search(user, "amber", {}, 1).count == 0
 
 
 # --- the canary --------------------------------------------------------------------------------
