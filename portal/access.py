@@ -415,7 +415,7 @@ def search_filter(user: User, today: datetime.date | None = None) -> SearchFilte
     if user.is_superuser and not is_simulated(user):
         return SearchFilter(everything=True)
     editable, owned = set(), set()
-    if not is_simulated(user):
+    if _has_page_edit_rights(user):
         for permission in _page_permissions.get_cached_permissions_for_user(user):
             if permission.permission.codename == "change_page":
                 editable.add(permission.page_id)

@@ -265,15 +265,9 @@ def test_results_counts_and_facets_equal_the_policy(engine, indexes, world):
         assert results.facets == want_facets
 
 
-def test_page_permissions_without_the_admin_grant_no_access(request, engine, curriculum_index):
-    """The policy lets only users who can use the admin view restricted pages they could edit
-    (`portal.access._has_page_edit_rights`); a group holding a page permission without admin access
-    gives nothing. `portal.access.search_filter` still lists such a user's page permissions, so the
-    Elasticsearch engine shows them the page: a known difference, to be fixed in the policy."""
-    if engine == "elasticsearch":
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="search_filter ignores the access_admin requirement")
-        )
+def test_page_permissions_without_the_admin_grant_no_access(engine, curriculum_index):
+    """The policy lets only users who can use the admin view restricted pages they could edit; a
+    group holding a page permission without admin access gives nothing, on either engine."""
     course = CourseFactory(parent=curriculum_index, title="Amber course")
     AccessRuleFactory(page=curriculum_index, cohorts=[])
     user = OfficerFactory(username="no-admin")
