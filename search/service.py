@@ -20,6 +20,7 @@ from django.core.cache import cache as django_cache
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from portal import access
 from search import indexing
 from search.engines import FACETS, SORTS, Engine, EngineResult, EngineUnavailable, Hit, Query, Suggestion
 
@@ -111,6 +112,13 @@ def search(
     sort: str = "relevance",
 ) -> SearchResults:
     """Search what `user` may read. `page` past the end gives the last page."""
+    with access.request_scope():  # a second ask (page past the end) reuses the policy's answers
+        return _search(user, query, filters, page, today=today, sort=sort)
+
+
+def _search(
+    user, query: str, filters: dict[str, str] | None, page: int, *, today: datetime.date | None, sort: str
+) -> SearchResults:
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     filters = {name: value for name, value in (filters or {}).items() if name in FACETS and value}

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
 
+from portal.models import CohortMembership
 from search import service
 from tests.factories import (
     AccessRuleFactory,
@@ -236,3 +239,26 @@ def test_the_page_is_right_to_left_in_arabic(client, reader, library, engine):
 def test_the_service_names_its_engine(reader, library, engine):
     results = service.search(reader, "wargaming", {}, 1)
     assert results.engine == engine and results.notice == ""
+
+
+def test_the_policy_is_read_once_per_search_whatever_the_rules(reader, library):
+    """The access policy's database work for one search is a fixed handful of queries, read once even
+    when a page past the end makes the service ask the engine again, and no more with thirty more
+    cohorts and rules (on Elasticsearch it is the search's only database work besides the outbox)."""
+    policy_tables = ("portal_", "wagtailcore_grouppagepermission", "auth_")
+
+    def policy_queries(page: int) -> list[str]:
+        fresh = type(reader).objects.get(pk=reader.pk)  # as each request has: nothing memoised on it
+        with CaptureQueriesContext(connection) as captured:
+            service.search(fresh, "wargaming", {}, page)
+        return [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in policy_tables)]
+
+    CohortMembership.objects.create(user=reader, cohort=CohortFactory())
+    few = policy_queries(1)
+    assert len(policy_queries(99)) == len(few)
+    for number in range(30):
+        cohort = CohortFactory()
+        CohortMembership.objects.create(user=reader, cohort=cohort)
+        extra = ModuleFactory(parent=library["planning"], title=f"Extra {number}")
+        AccessRuleFactory(page=extra, cohorts=[cohort])
+    assert len(policy_queries(1)) == len(few) <= 4
