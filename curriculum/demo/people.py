@@ -95,49 +95,23 @@ PROGRAMMES = [
 ]
 
 
+# slug, name, programme, starts and ends (days from the day the demo is loaded), grace days
+COHORTS = [
+    ("symposium-2026", "Joint Defense Symposium 2026", "joint-defense-symposium", -45, 120, 30),
+    ("intel-fellows-2026", "Intelligence Fellows 2026", "inbound-staff-course", -20, 160, 14),
+    ("inbound-staff-2026", "Inbound Staff Course 2026", "inbound-staff-course", -200, -10, 30),
+    ("cyber-exchange-2025", "Cyber Exchange 2025", "joint-defense-symposium", -420, -300, 14),
+    ("outbound-2027", "Outbound Exchange 2027", "outbound-exchange", 60, 300, 14),
+]
+
+
 def cohorts(today: datetime.date) -> list[dict]:
-    day = datetime.timedelta(days=1)
+    def day(offset: int) -> datetime.date:
+        return today + datetime.timedelta(days=offset)
+
     return [
-        {
-            "slug": "symposium-2026",
-            "name": "Joint Defense Symposium 2026",
-            "programme": "joint-defense-symposium",
-            "starts_on": today - 45 * day,
-            "ends_on": today + 120 * day,
-            "grace_days": 30,
-        },
-        {
-            "slug": "intel-fellows-2026",
-            "name": "Intelligence Fellows 2026",
-            "programme": "inbound-staff-course",
-            "starts_on": today - 20 * day,
-            "ends_on": today + 160 * day,
-            "grace_days": 14,
-        },
-        {
-            "slug": "inbound-staff-2026",
-            "name": "Inbound Staff Course 2026",
-            "programme": "inbound-staff-course",
-            "starts_on": today - 200 * day,
-            "ends_on": today - 10 * day,
-            "grace_days": 30,
-        },
-        {
-            "slug": "cyber-exchange-2025",
-            "name": "Cyber Exchange 2025",
-            "programme": "joint-defense-symposium",
-            "starts_on": today - 420 * day,
-            "ends_on": today - 300 * day,
-            "grace_days": 14,
-        },
-        {
-            "slug": "outbound-2027",
-            "name": "Outbound Exchange 2027",
-            "programme": "outbound-exchange",
-            "starts_on": today + 60 * day,
-            "ends_on": today + 300 * day,
-            "grace_days": 14,
-        },
+        {"slug": s, "name": n, "programme": p, "starts_on": day(start), "ends_on": day(end), "grace_days": g}
+        for s, n, p, start, end, g in COHORTS
     ]
 
 
