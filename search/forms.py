@@ -15,15 +15,22 @@ _slug = RegexValidator(r"^[-\w]+\Z", _("Enter a valid slug."))
 
 
 class SearchForm(forms.Form):
+    # The labels name the fields in the page's error list (the API reports errors by field name).
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
-    page = forms.IntegerField(required=False, min_value=1)
-    track = forms.CharField(required=False, max_length=100, validators=[_slug])
-    type = forms.ChoiceField(required=False, choices=[("", "")] + [(name, name) for name in TYPE_NAMES])
-    locale = forms.ChoiceField(
-        required=False, choices=[("", "")] + [(code, code) for code, _name in settings.LANGUAGES]
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
+    track = forms.CharField(label=_("Track"), required=False, max_length=100, validators=[_slug])
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", "")] + [(name, name) for name in TYPE_NAMES]
     )
-    course = forms.CharField(required=False, max_length=255, validators=[_slug])
-    sort = forms.ChoiceField(required=False, choices=[("", "")] + [(name, name) for name in SORTS])
+    locale = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", "")] + [(code, code) for code, _name in settings.LANGUAGES],
+    )
+    course = forms.CharField(label=_("Course"), required=False, max_length=255, validators=[_slug])
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[("", "")] + [(name, name) for name in SORTS]
+    )
 
     @property
     def filters(self) -> dict[str, str]:

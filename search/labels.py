@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import QueryDict
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import CoursePage, Track
@@ -72,8 +72,8 @@ def _url(results: SearchResults, **changes) -> str:
 def _labels(user, name: str, values: list[str]) -> dict[str, str]:
     if name == "type":
         return type_labels()
-    if name == "locale":
-        return dict(settings.LANGUAGES)
+    if name == "locale":  # named in the reader's language, from Django's catalogue
+        return {code: str(get_language_info(code)["name_translated"]) for code, _name in settings.LANGUAGES}
     if name == "track":
         return {track.slug: track.display_title for track in Track.objects.filter(slug__in=values)}
     courses = access.viewable_pages(user, None, CoursePage.objects.live().filter(slug__in=values))
