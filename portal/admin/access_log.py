@@ -7,15 +7,14 @@ Entries are evidence, so nobody edits or deletes them through the admin, superus
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import DateRangePickerWidget, MultipleUserFilter, WagtailFilterSet
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from portal.admin.reports import ReportViewSet
 from portal.models import AccessLogEntry
 
 
@@ -47,19 +46,13 @@ class AccessLogFilterSet(WagtailFilterSet):
         fields = ["outcome", "object_type", "user", "at"]
 
 
-class AccessLogViewSet(ModelViewSet):
+class AccessLogViewSet(ReportViewSet):
     model = AccessLogEntry
     icon = "list-ul"
     menu_label = _("Access log")
     menu_name = "access-log"
-    menu_hook = "register_reports_menu_item"
     url_prefix = "reports/access-log"
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
-
     ordering = "-at"
-    list_per_page = 50
     list_display = [
         "at",
         "username",
@@ -72,7 +65,6 @@ class AccessLogViewSet(ModelViewSet):
     ]
     filterset_class = AccessLogFilterSet
     search_fields = ["username", "object_title", "path"]
-    search_backend_name = None  # a plain database lookup: the log is not in a search index
     list_export = [
         "at",
         "username",
@@ -86,14 +78,6 @@ class AccessLogViewSet(ModelViewSet):
     ]
     export_headings = {"at": _("Time"), "object_id": _("Object id")}
     export_filename = "access-log"
-
-    def get_urlpatterns(self):
-        # Listing, export and inspection only: no add, edit, copy or delete screens exist.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
     def get_permissions_to_register(self):
         # Only "view" can be granted in the group editor; the policy refuses everything else anyway.

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from axes.models import AccessAttempt
 
+from portal.admin.reports import ReportViewSet
 from portal.models import CspReport
 
 
@@ -36,14 +36,12 @@ class LockoutPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([a for a in actions if a in ("view", "delete")])
 
 
-class LockoutViewSet(ModelViewSet):
+class LockoutViewSet(ReportViewSet):
     model = AccessAttempt
     icon = "lock"
     menu_label = _("Sign-in lockouts")
     menu_name = "sign-in-lockouts"
-    menu_hook = "register_reports_menu_item"
     url_prefix = "reports/sign-in-lockouts"
-    inspect_view_enabled = True
     inspect_view_fields = [
         "username",
         "ip_address",
@@ -52,10 +50,7 @@ class LockoutViewSet(ModelViewSet):
         "attempt_time",
         "path_info",
     ]
-    copy_view_enabled = False
-    add_to_reference_index = False
     ordering = "-attempt_time"
-    list_per_page = 50
     list_display = [
         "username",
         "ip_address",
@@ -65,13 +60,10 @@ class LockoutViewSet(ModelViewSet):
     ]
     list_filter = ["attempt_time"]
     search_fields = ["username", "ip_address"]
-    search_backend_name = None
 
     def get_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            *super().get_urlpatterns(),
             path("delete/<int:pk>/", self.delete_view, name="delete"),
             path("usage/<int:pk>/", self.usage_view, name="usage"),
         ]
@@ -92,28 +84,15 @@ class SuperusersOnlyPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([]).filter(is_superuser=True, is_active=True)
 
 
-class CspReportViewSet(ModelViewSet):
+class CspReportViewSet(ReportViewSet):
     model = CspReport
     icon = "warning"
     menu_label = _("CSP reports")
     menu_name = "csp-reports"
-    menu_hook = "register_reports_menu_item"
     url_prefix = "reports/csp"
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
     ordering = "-last_seen"
-    list_per_page = 50
     list_display = ["last_seen", "effective_directive", "blocked_uri", "document_uri", "source_file", "count"]
     search_fields = ["document_uri", "blocked_uri", "effective_directive"]
-    search_backend_name = None
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
     def get_permissions_to_register(self):
         return super().get_permissions_to_register().none()
