@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 
@@ -159,6 +160,15 @@ def is_within(page, section):
     page_path = getattr(page, "path", None)
     section_path = getattr(section, "path", None)
     return bool(page_path and section_path and page_path.startswith(section_path))
+
+
+@register.simple_tag
+def aria_current(page, target):
+    """The aria-current attribute of a menu link to `target` seen from `page`: "page" on the link to
+    the page itself, "true" on a link to a section that holds it, no attribute otherwise."""
+    if not page or not is_within(page, target):
+        return ""
+    return format_html(' aria-current="{}"', "page" if page.pk == target.pk else "true")
 
 
 @register.filter
