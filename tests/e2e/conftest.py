@@ -2,12 +2,16 @@
 
 Playwright never downloads a browser here: it launches `/usr/bin/chromium`
 (`scripts/services/chromium.sh ensure`, run by `make test` through `scripts/browser_tools.sh`).
-axe-core comes from the npm registry into `var/node/` and is injected into the page under test.
+axe-core comes from the npm registry into `var/node/` and is evaluated in the page under test.
 On a developer's machine without Chromium the tests skip; under CI (or with
 TABADUL_EXPECT_CHROMIUM set) they fail.
 
 Every test runs against a fresh database (transactional, restored from the migrated snapshot), so
 the live server and the test see the same rows.
+
+The pages run under the Content-Security-Policy the portal sends (no `bypass_csp`), and every test
+ends with a check that nothing violated it (`CspWatch`): no `securitypolicyviolation` event, no
+"Content Security Policy" console message and no `CspReport` row from `/csp-report/`.
 """
 
 from __future__ import annotations
@@ -16,13 +20,18 @@ import contextlib
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from django.conf import settings
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.models import CspReport
 from tests.conftest import authenticator_for, require_service, totp_code
 from tests.e2e.world import PASSWORD, World, build_world
 
@@ -103,27 +112,132 @@ def world(search_engine, transactional_db) -> World:
     return build_world()
 
 
+# Runs in every document and frame before the page's own scripts. The browser injects it (CDP
+# Page.addScriptToEvaluateOnNewDocument), so the page's Content-Security-Policy does not apply to it;
+# test_content_security_policy.py shows it running, and reporting, under the officers' strict policy.
+CSP_LISTENER = """
+(() => {
+  if (window.__tabadulCspWatch) return;
+  window.__tabadulCspWatch = true;
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__tabadulCspViolation({
+      page: event.documentURI,
+      directive: event.effectiveDirective,
+      blocked: event.blockedURI,
+      source: event.sourceFile,
+      line: event.lineNumber,
+      sample: event.sample,
+      disposition: event.disposition,
+    });
+  }, true);
+})();
+"""
+# How long a report the browser has already sent (report-uri: at once, one POST per violation) may
+# take to be stored before the test looks; in the negative controls one lands within a tenth of that.
+CSP_REPORT_SETTLE = 0.5
+
+
+@dataclass
+class CspWatch:
+    """What the browser said about the Content-Security-Policy while a test ran, on three channels:
+    the `securitypolicyviolation` DOM events (CSP_LISTENER, handed to Python through a binding, so a
+    navigation loses none), Chromium's console messages about the policy, and the documents served
+    without a policy that reports to /csp-report/."""
+
+    events: list[dict] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    unreported: list[str] = field(default_factory=list)
+
+    def watch(self, context, base_url: str) -> None:
+        context.expose_binding("__tabadulCspViolation", lambda _source, event: self.events.append(event))
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+        context.on("response", lambda response: self._response(response, base_url))
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.console.append(f"{message.type}: {message.text}")
+
+    def _response(self, response, base_url: str) -> None:
+        if response.request.resource_type != "document" or not response.url.startswith(base_url):
+            return
+        policy = response.headers.get("content-security-policy", "")
+        report_uri = re.search(r"(?:^|;)\s*report-uri\s+([^;]+)", policy)
+        target = report_uri.group(1).split() if report_uri else []
+        if target != [settings.CONTENT_SECURITY_POLICY_REPORT_PATH]:
+            policy = policy or "no Content-Security-Policy"
+            self.unreported.append(f"{response.status} {response.url}: {policy}")
+
+    def take(self) -> tuple[list[dict], list[str]]:
+        """The events and console messages so far, forgetting them (for a test that causes some)."""
+        events, console = self.events[:], self.console[:]
+        self.events.clear()
+        self.console.clear()
+        return events, console
+
+    def problems(self) -> list[str]:
+        lines = [
+            f"securitypolicyviolation: {e.get('directive')} blocked {e.get('blocked')!r} on {e.get('page')}"
+            f" ({e.get('source')}:{e.get('line')} {e.get('sample')!r})"
+            for e in self.events
+        ]
+        lines += [f"console {line}" for line in self.console]
+        lines += [f"document without the reporting policy: {line}" for line in self.unreported]
+        lines += [
+            f"CspReport: {report.effective_directive} blocked {report.blocked_uri!r} on {report.document_uri}"
+            f" (x{report.count})"
+            for report in csp_reports()
+        ]
+        return lines
+
+
+def csp_reports() -> list[CspReport]:
+    """The CSP reports stored so far, read while the live server answers nothing else (with in-memory
+    SQLite it shares this thread's connection)."""
+    with server_quiet():
+        return list(CspReport.objects.order_by("pk"))
+
+
+def wait_for_csp_reports(timeout: float = 5.0) -> list[CspReport]:
+    """The stored CSP reports, once there are any (or none after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not (reports := csp_reports()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return reports
+
+
 class Browser:
-    """Opens pages (browser contexts) on the live server and closes them after the test."""
+    """Opens pages (browser contexts) on the live server, under the portal's Content-Security-Policy,
+    and closes them after the test."""
 
     def __init__(self, browser, base_url: str, request) -> None:
         self._browser = browser
         self.base_url = base_url
         self._request = request
         self._contexts: list = []
+        self.csp = CspWatch()
 
     def new_page(self, *, phone: bool = False, locale: str = "en-GB"):
         context = self._browser.new_context(
             base_url=self.base_url,
             viewport=PHONE if phone else DESKTOP,
             locale=locale,
-            bypass_csp=True,  # lets axe-core be injected whatever the Content-Security-Policy
             is_mobile=phone,
             has_touch=phone,
         )
         context.set_default_timeout(15_000)
+        self.csp.watch(context, self.base_url)
         self._contexts.append(context)
         return context.new_page()
+
+    def csp_problems(self) -> list[str]:
+        """Everything the CspWatch saw, after letting reports already on their way arrive."""
+        time.sleep(CSP_REPORT_SETTLE)
+        for context in self._contexts:  # deliver the bindings' and console's pending events
+            for page in context.pages:
+                with contextlib.suppress(Exception):
+                    page.evaluate("1")
+        return self.csp.problems()
 
     def close(self) -> None:
         report = getattr(self._request.node, "rep_call", None)
@@ -185,22 +299,43 @@ class _ReleasedOnClose:
             self.lock.release()
 
 
+_serving_app = None
+
+
 @pytest.fixture(scope="session")
 def serving(live_server):
     from django.db import connections
 
+    global _serving_app
     httpd = live_server.thread.httpd
     shared = any(c.vendor == "sqlite" and c.is_in_memory_db() for c in connections.all())
     if shared and not isinstance(httpd.get_app(), OneRequestAtATime):
         httpd.set_app(OneRequestAtATime(httpd.get_app()))
+    _serving_app = httpd.get_app()
     return live_server
 
 
 @pytest.fixture
 def browsers(browser, serving, request) -> Iterator[Browser]:
+    """The test's pages. Afterwards, whatever the test did: no Content-Security-Policy violation."""
     opened = Browser(browser, serving.url, request)
     yield opened
-    opened.close()
+    try:
+        problems = opened.csp_problems()
+    finally:
+        opened.close()
+    assert not problems, "Content-Security-Policy violations during the test:\n  " + "\n  ".join(problems)
+
+
+@contextlib.contextmanager
+def server_quiet() -> Iterator[None]:
+    """Hold the live server between two requests (when it answers one at a time, OneRequestAtATime)."""
+    lock = getattr(_serving_app, "lock", None)
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
 
 
 @pytest.fixture
@@ -251,7 +386,9 @@ def axe_problems(page, impacts: tuple[str, ...] = ("serious", "critical")) -> li
         f"axe-core {AXE_CORE_VERSION} is missing: run `bash scripts/browser_tools.sh`",
     )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, as Playwright's own scripts are: the page's
+        # Content-Security-Policy (no inline script) stays in force, and stays watched, around it.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
         "resultTypes: ['violations']})",
