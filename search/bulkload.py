@@ -27,12 +27,16 @@ class Loader:
         self._senders = senders
         self._threads: list[threading.Thread] = []
         self._error: BaseException | None = None
+        self._created = threading.Event()
 
     def start(self) -> str:
+        """Name the new index and start the senders; the first creates the index while the caller
+        reads the first batch (creating an index is a cluster-state update: a fixed cost worth
+        overlapping on a small portal)."""
         self.name = elastic.new_index_name()
-        elastic.create_index(self.name, loading=True)
+        self._created = threading.Event()
         self._threads = [
-            threading.Thread(target=self._run, name=f"search-bulk-loader-{n}", daemon=True)
+            threading.Thread(target=self._run, args=(n == 0,), name=f"search-bulk-loader-{n}", daemon=True)
             for n in range(self._senders)
         ]
         for thread in self._threads:
@@ -45,7 +49,15 @@ class Loader:
         if documents:
             self._queue.put(list(elastic.index_actions(documents, index=self.name, version=version)))
 
-    def _run(self) -> None:
+    def _run(self, creates_index: bool) -> None:
+        if creates_index:
+            try:
+                elastic.create_index(self.name, loading=True)
+            except BaseException as error:  # reported to the producer by send()/finish()
+                self._error = error
+            finally:
+                self._created.set()
+        self._created.wait()
         es = elastic.client().options(request_timeout=120)
         while (actions := self._queue.get()) is not _DONE:
             if self._error is not None:
