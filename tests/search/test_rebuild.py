@@ -3,11 +3,13 @@ searches keep answering, changes made meanwhile kept, drift reported with a non-
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 from django.core.management import CommandError, call_command
 
 import pytest
+import time_machine
 from elasticsearch import Elasticsearch
 
 from search import elastic, indexing, service
@@ -116,4 +118,19 @@ def test_rebuild_twice_is_safe(es, modules):
     second = elastic.indices_behind_alias()
     assert len(first) == len(second) == 1 and first != second
     assert elastic.managed_indices() == second
+    assert len(titles()) == 8
+
+
+def test_a_rebuild_the_node_refuses_leaves_the_live_index_answering(es, modules):
+    """The new index cannot be created (here: its name is taken): the command fails with the node's
+    reason, the alias keeps the index it had, and searches still find everything."""
+    call_command("search_index", "--rebuild", "--no-progress")
+    live = elastic.indices_behind_alias()
+    with time_machine.travel(datetime.datetime(2031, 5, 4, 3, 2, 1, tzinfo=datetime.UTC), tick=False):
+        taken = elastic.new_index_name()
+        es.indices.create(index=taken)
+        with pytest.raises(CommandError, match="resource_already_exists"):
+            call_command("search_index", "--rebuild", "--no-progress")
+    es.indices.delete(index=taken)
+    assert elastic.indices_behind_alias() == live
     assert len(titles()) == 8
