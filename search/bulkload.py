@@ -28,13 +28,13 @@ class Loader:
         self._threads: list[threading.Thread] = []
         self._error: BaseException | None = None
         self._created = threading.Event()
+        self._owns_index = False
 
     def start(self) -> str:
         """Name the new index and start the senders; the first creates the index while the caller
         reads the first batch (creating an index is a cluster-state update: a fixed cost worth
         overlapping on a small portal)."""
         self.name = elastic.new_index_name()
-        self._created = threading.Event()
         self._threads = [
             threading.Thread(target=self._run, args=(n == 0,), name=f"search-bulk-loader-{n}", daemon=True)
             for n in range(self._senders)
@@ -53,6 +53,7 @@ class Loader:
         if creates_index:
             try:
                 elastic.create_index(self.name, loading=True)
+                self._owns_index = True
             except BaseException as error:  # reported to the producer by send()/finish()
                 self._error = error
             finally:
@@ -89,8 +90,9 @@ class Loader:
 
     def abort(self) -> None:
         self._stop()
-        with contextlib.suppress(*elastic.ERRORS):
-            elastic.client().indices.delete(index=self.name, ignore_unavailable=True)
+        if self._owns_index:  # never an index of the same name that someone else made
+            with contextlib.suppress(*elastic.ERRORS):
+                elastic.client().indices.delete(index=self.name, ignore_unavailable=True)
 
     def swap(self) -> list[str]:
         """Move the alias to the new index and delete the indices it replaces (and leftovers of
