@@ -53,8 +53,9 @@ def main() -> None:
 
     per_round = max(1, args.requests // args.rounds)
     timings: dict[str, list[float]] = {"policy": [], "off": []}
-    for _ in range(args.rounds):
-        for variant in ("policy", "off"):
+    for number in range(args.rounds):
+        # Alternate which variant goes first, so neither always follows the other's warm-up.
+        for variant in ("policy", "off") if number % 2 == 0 else ("off", "policy"):
             with policy_switched_off() if variant == "off" else nullcontext():
                 for _ in range(per_round):
                     start = time.perf_counter()

@@ -39,6 +39,7 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from portal import lookups  # noqa: F401 - registers `__any_of`, used by `_restricted_by`
 from portal.models import AccessRule, Cohort, CohortMembership, OfficerProfile
 
 LANDING_DEPTH = 2  # site root pages (and their translations) are the landing pages
@@ -279,7 +280,7 @@ def _restricted_by(root_paths: Iterable[str]) -> Q:
         by_length.setdefault(len(path), []).append(path)
     condition = Q(pk__in=[])
     for length, paths in by_length.items():
-        condition |= Q(**{f"path_prefix_{length}__in": paths})
+        condition |= Q(**{f"path_prefix_{length}__any_of": paths})
     return condition
 
 
