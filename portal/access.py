@@ -293,8 +293,8 @@ def _with_prefixes(pages: QuerySet, root_paths: Iterable[str]) -> QuerySet:
 
 
 def _has_page_edit_rights(user: User) -> bool:
-    # Editing a page needs the admin; asking Django's (cached) permissions first spares officers the
-    # page-permission query.
+    # Editing a page needs the admin; asking Django's permissions first spares officers the
+    # page-permission query (every request has asked them already: the two-factor middleware).
     return (
         not is_simulated(user)
         and user.has_perm("wagtailadmin.access_admin")
@@ -418,11 +418,8 @@ def search_filter(user: User, today: datetime.date | None = None) -> SearchFilte
     if user.is_superuser and not is_simulated(user):
         return SearchFilter(everything=True)
     editable, owned = set(), set()
-    # The same condition as `_has_page_edit_rights`, asked in the cheaper order for the common case:
-    # officers hold no page permission, so one (cached) query settles it without reading their perms.
-    page_permissions = () if is_simulated(user) else _page_permissions.get_cached_permissions_for_user(user)
-    if page_permissions and user.has_perm("wagtailadmin.access_admin"):
-        for permission in page_permissions:
+    if _has_page_edit_rights(user):
+        for permission in _page_permissions.get_cached_permissions_for_user(user):
             if permission.permission.codename == "change_page":
                 editable.add(permission.page_id)
             elif permission.permission.codename == "add_page":
