@@ -79,7 +79,7 @@ class Words:
 
 def setup(database_url: str, es_url: str = "", prefix: str = "bench") -> None:
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tabadul.settings.test")
     import django
 
     django.setup()

@@ -36,7 +36,7 @@ done
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
-export DJANGO_SETTINGS_MODULE=${LOADTEST_SETTINGS:-portal.settings.dev} DJANGO_DEBUG=false LOG_LEVEL=ERROR
+export DJANGO_SETTINGS_MODULE=${LOADTEST_SETTINGS:-tabadul.settings.dev} DJANGO_DEBUG=false LOG_LEVEL=ERROR
 export DATABASE_URL=${DATABASE_URL_ARG:-"sqlite:///$ROOT/$DIR/tabadul.sqlite3"}
 export LOADTEST_USERS=$USERS
 
@@ -52,7 +52,7 @@ else
 fi
 
 echo "== gunicorn on 127.0.0.1:$PORT ($WORKERS workers)" >&2
-.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+.venv/bin/gunicorn tabadul.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --pid "$DIR/gunicorn.pid" --error-logfile "$DIR/gunicorn.log" --log-level warning &
 GUNICORN=$!
 stop() { kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true; }

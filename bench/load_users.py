@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--sessions", help="write the officers' session cookies to this JSON file")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tabadul.settings.dev")
     import django
 
     django.setup()

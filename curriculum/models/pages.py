@@ -17,7 +17,6 @@ from wagtail.search import index
 
 from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock
-from portal.admin.access_panel import tabs_with_access
 
 
 def objectives_field(**kwargs) -> StreamField:
@@ -32,12 +31,9 @@ class PortalPage(Page):
     tab in the editor (the rules on the page and its ancestors, who can read it)."""
 
     summary = models.TextField(_("summary"), blank=True)
+    # The portal app gives the editor of every page type that says so an "Access" tab
+    # (portal.apps); page models import no admin screens.
     access_tab = True
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.access_tab and "edit_handler" not in cls.__dict__:
-            cls.edit_handler = tabs_with_access(cls)  # the usual tabs, then "Access"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -19,7 +19,7 @@ def test_check_deploy_is_clean_under_production_settings():
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
     result = subprocess.run(
-        [".venv/bin/python", "-c", "import portal.settings.production"],
+        [".venv/bin/python", "-c", "import tabadul.settings.production"],
         cwd=ROOT,
         capture_output=True,
         text=True,
