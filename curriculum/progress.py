@@ -1,15 +1,24 @@
 """Officers' progress: opening a module marks it in progress, "Mark complete" completes it, and a
-course's percentage counts the modules of it the officer may read."""
+course's percentage counts the modules of it the officer may read.
+
+Reading is not writing: a visit is recorded only by `ModulePage.serve`, for a request that
+`counts_as_visit`; everything else (page contexts, previews, the dashboard) only reads.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from wagtail.models import Page
 
 from portal import access
+
+if TYPE_CHECKING:  # the models import this module (ModulePage.serve)
+    from curriculum.models import ModuleProgress
 
 
 def _tracks(user) -> bool:
@@ -17,7 +26,15 @@ def _tracks(user) -> bool:
     return not access.is_anonymous(user) and not access.is_simulated(user)
 
 
-def record_visit(user, module: Page):
+def counts_as_visit(request: HttpRequest) -> bool:
+    """Does serving this request mean the reader opened the module? Only a GET: a HEAD (a link
+    checker, a prefetch) reads no page. Previews render through `serve_preview` and never reach
+    `serve` in Wagtail 8; the check keeps that true should one ever be served through it. (Who
+    keeps progress at all, real signed-in users and no "view as" visitor, is `_tracks`.)"""
+    return request.method == "GET" and not getattr(request, "is_preview", False)
+
+
+def record_visit(user: access.User, module: Page) -> ModuleProgress | None:
     """Opening a module marks it in progress (once) and remembers where the officer stopped."""
     from curriculum.models import ModuleProgress
 
@@ -32,6 +49,11 @@ def record_visit(user, module: Page):
     if not created:
         ModuleProgress.objects.filter(pk=entry.pk).update(last_page_id=module.pk, last_viewed_at=now)
     return entry
+
+
+def entry_for(user: access.User, module: Page) -> ModuleProgress | None:
+    """The user's progress entry for `module`, or None: a read, for showing it."""
+    return progress_by_key(user, [module]).get(module.translation_key)
 
 
 def set_complete(user, module: Page, complete: bool = True):

@@ -191,11 +191,18 @@ class ModulePage(PortalPage):
     parent_page_types = ["curriculum.CoursePage"]
     subpage_types: list[str] = []
 
-    def get_context(self, request, *args, **kwargs):
+    def serve(self, request, *args, **kwargs):
+        # The one place a visit is recorded: Wagtail also builds this page's context for previews
+        # (serve_preview) and the password page, which must not count as reading it.
+        entry = progress.record_visit(request.user, self) if progress.counts_as_visit(request) else None
+        return super().serve(request, *args, progress_entry=entry, **kwargs)
+
+    def get_context(self, request, *args, progress_entry=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["course"] = context["breadcrumbs"][-1] if context["breadcrumbs"] else None
         context["previous_module"], context["next_module"] = navigation.neighbours(request.user, self)
-        context["progress"] = progress.record_visit(request.user, self)
+        # The entry `serve` just recorded, else (a preview, a HEAD) the reader's entry as it stands.
+        context["progress"] = progress_entry or progress.entry_for(request.user, self)
         return context
 
     class Meta:
