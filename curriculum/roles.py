@@ -7,7 +7,6 @@ EDITORS = "Editors"
 PROGRAMME_ADMINS = "Programme admins"
 
 GROUP_FOR_ROLE = {"instructor": INSTRUCTORS, "editor": EDITORS, "admin": PROGRAMME_ADMINS}
-ROLE_FOR_GROUP = {group: role for role, group in GROUP_FOR_ROLE.items()}
 
 WORKFLOW_NAME = "Curriculum review"
 APPROVAL_TASK_NAME = "Editor approval"

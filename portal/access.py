@@ -3,7 +3,8 @@
 Two faces with the same semantics:
 - `can_view(user, page, today)` for one page;
 - `viewable_pages(user, today, queryset)` — a queryset filter for many (listings, menus, search).
-`search_filter(user, today)` expresses the same decision for search engines, `readers(page, today)`
+`search_filter(user, today)` expresses the same decision for search engines (with `GoverningRules`,
+what an index stores of each page), `viewable_content` for content that a page governs, `readers(page, today)`
 answers the reverse question (who can read this page), and `can_view_media(user, obj)` decides for
 documents and images by the pages that use them.
 
@@ -127,13 +128,6 @@ def _viewer_facts(user: User, day: datetime.date) -> tuple[frozenset[int], int |
     return _cached(("viewer", _viewer_key(user), day), compute)
 
 
-def open_cohort_ids(user: User, today: datetime.date | None = None) -> frozenset[int]:
-    """Cohorts of `user` whose access window (start … end + grace days, inclusive) contains the day."""
-    if is_anonymous(user):
-        return frozenset()
-    return _viewer_facts(user, today_for(user, today))[0]
-
-
 def nation_id(user: User) -> int | None:
     if is_anonymous(user):
         return None
@@ -225,8 +219,62 @@ def applicable_rules(page: Page) -> QuerySet[AccessRule]:
 
 def governing_rule_ids(page: Page) -> set[int]:
     """Ids of the rules that govern `page`: what a search index stores so that the policy can be a
-    filter inside the engine's own query (see `search_filter`)."""
+    filter inside the engine's own query (see `search_filter`; `GoverningRules` for many pages)."""
     return set(applicable_rules(page).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class GoverningFacts:
+    ancestor_ids: list[int]  # the page and its ancestors, root first
+    rule_ids: list[int]  # every rule that governs the page, sorted
+
+
+class GoverningRules:
+    """`governing_rule_ids` (and the ancestors) for many pages at once, by tree path, with a fixed
+    number of queries per call whatever the number of pages; what one call read is remembered for
+    the next (a search index rebuild asks for every page, batch after batch)."""
+
+    def __init__(self) -> None:
+        self._ancestors: dict[str, tuple[int, str]] = {}  # path → (page id, translation key)
+        self._rules: dict[str, list[int]] = {}  # translation key → rule ids
+
+    def facts(self, paths: Iterable[str]) -> dict[str, GoverningFacts]:
+        paths = list(paths)
+        step = Page.steplen
+        wanted = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+        missing = wanted - self._ancestors.keys()
+        if missing:
+            for path, pk, key in Page.objects.filter(path__in=missing).values_list(
+                "path", "pk", "translation_key"
+            ):
+                self._ancestors[path] = (pk, str(key))
+        keys = {key for _, key in self._ancestors.values()} - self._rules.keys()
+        if keys:
+            self._rules.update(dict.fromkeys(keys, ()))
+            found: dict[str, list[int]] = {}
+            for rule_id, key in AccessRule.objects.filter(page__translation_key__in=keys).values_list(
+                "pk", "page__translation_key"
+            ):
+                found.setdefault(str(key), []).append(rule_id)
+            self._rules.update(found)
+        return {path: self._facts(path) for path in paths}
+
+    def _facts(self, path: str) -> GoverningFacts:
+        ancestor_ids, rule_ids = [], set()
+        for end in range(Page.steplen, len(path) + 1, Page.steplen):
+            if (found := self._ancestors.get(path[:end])) is not None:
+                ancestor_ids.append(found[0])
+                rule_ids.update(self._rules.get(found[1], ()))
+        return GoverningFacts(ancestor_ids=ancestor_ids, rule_ids=sorted(rule_ids))
+
+
+def rule_root_page_ids(page_id: int | None) -> set[int]:
+    """The pages a rule stored on `page_id` governs from: every page of its translation group (the
+    rule governs them and everything below them)."""
+    if page_id is None:
+        return set()
+    keys = Page.objects.filter(pk=page_id).values("translation_key")
+    return set(Page.objects.filter(translation_key__in=keys).values_list("pk", flat=True)) or {page_id}
 
 
 def rule_roots() -> dict[str, frozenset[int]]:
@@ -332,6 +380,19 @@ def can_view(user: User, page: Page, today: datetime.date | None = None) -> bool
     return _has_page_edit_rights(user) and _page_permissions.user_has_permission_for_instance(
         user, "change", page
     )
+
+
+def viewable_content(
+    user: User, today: datetime.date | None, queryset: QuerySet, *, page_field: str
+) -> QuerySet:
+    """Filter `queryset` — content governed by the live page in `page_field` — to what `user` may read
+    on the day: content is readable where its page is; content that no page governs (`page_field` is
+    null) is readable by every signed-in user, like a page with no rule on its path."""
+    pages = viewable_pages(user, today, Page.objects.live())
+    readable = Q(**{f"{page_field}__in": pages.values("pk")})
+    if not is_anonymous(user):
+        readable |= Q(**{f"{page_field}__isnull": True})
+    return queryset.filter(readable)
 
 
 def filter_viewable(user: User, pages: Iterable[Page], today: datetime.date | None = None) -> list[Page]:

@@ -1,6 +1,5 @@
 from django.db import models
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -53,9 +52,3 @@ class GlossaryTerm(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     @property
     def anchor(self) -> str:
         return f"term-{self.slug}"
-
-    @property
-    def display_definition(self) -> str:
-        if (get_language() or "").startswith("ar") and self.definition_ar:
-            return self.definition_ar
-        return self.definition

@@ -116,22 +116,6 @@ def display_name(obj):
     return getattr(obj, "name", "") or str(obj)
 
 
-@register.filter
-def page_type(page):
-    """The human name of a page's type ("module", "course", ...), translated."""
-    model = getattr(page, "specific_class", None) or type(page)
-    meta = getattr(model, "_meta", None)
-    return str(meta.verbose_name) if meta else ""
-
-
-@register.filter
-def page_type_key(page):
-    """The model name of a page's type, for CSS modifiers (modulepage, coursepage, ...)."""
-    model = getattr(page, "specific_class", None) or type(page)
-    meta = getattr(model, "_meta", None)
-    return meta.model_name if meta else "page"
-
-
 CLASSIFICATION_LEVELS = [
     ("TOP SECRET", "top-secret"),
     ("SECRET", "secret"),
