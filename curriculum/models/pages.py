@@ -5,6 +5,8 @@ Parent and subpage rules make the tree impossible to build wrong in the admin.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,18 +67,36 @@ class HomePage(PortalPage):
         verbose_name = _("home page")
 
 
-class ProgrammeIndexPage(PortalPage):
-    """`/programmes/`: the exchange programmes."""
+class SectionIndexPage(PortalPage):
+    """A section of the home page (`/programmes/`, `/curriculum/`, `/culture/`), one per language:
+    it holds pages of one type and lists those of them the reader may view."""
+
+    # The name the section's template reads the listing by, and the relations it shows.
+    listing_name: ClassVar[str]
+    listing_related: ClassVar[tuple[str, ...]] = ()
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["curriculum.HomePage"]
-    subpage_types = ["curriculum.ProgrammePage"]
     max_count_per_parent = 1
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = navigation.children_for(request.user, self, ProgrammePage)
+        # The listed type is the one `subpage_types` names, so the two cannot disagree.
+        (listed,) = self.clean_subpage_models()
+        context[self.listing_name] = navigation.children_for(
+            request.user, self, listed, related=list(self.listing_related)
+        )
         return context
+
+    class Meta:
+        abstract = True
+
+
+class ProgrammeIndexPage(SectionIndexPage):
+    """`/programmes/`: the exchange programmes."""
+
+    subpage_types = ["curriculum.ProgrammePage"]
+    listing_name = "programmes"
 
     class Meta:
         verbose_name = _("programme index")
@@ -110,18 +130,12 @@ class ProgrammePage(PortalPage):
         verbose_name = _("programme")
 
 
-class CurriculumIndexPage(PortalPage):
+class CurriculumIndexPage(SectionIndexPage):
     """`/curriculum/`: every course, grouped by track."""
 
-    content_panels = [*Page.content_panels, FieldPanel("summary")]
-    parent_page_types = ["curriculum.HomePage"]
     subpage_types = ["curriculum.CoursePage"]
-    max_count_per_parent = 1
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = navigation.children_for(request.user, self, CoursePage, related=["track"])
-        return context
+    listing_name = "courses"
+    listing_related = ("track",)
 
     class Meta:
         verbose_name = _("curriculum index")
@@ -209,18 +223,11 @@ class ModulePage(PortalPage):
         verbose_name = _("module")
 
 
-class CultureIndexPage(PortalPage):
+class CultureIndexPage(SectionIndexPage):
     """`/culture/`: cultural-orientation material owned by editors."""
 
-    content_panels = [*Page.content_panels, FieldPanel("summary")]
-    parent_page_types = ["curriculum.HomePage"]
     subpage_types = ["curriculum.CultureGuidePage"]
-    max_count_per_parent = 1
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["guides"] = navigation.children_for(request.user, self, CultureGuidePage)
-        return context
+    listing_name = "guides"
 
     class Meta:
         verbose_name = _("cultural-orientation index")

@@ -10,10 +10,13 @@ import pytest
 from curriculum.models import CoursePage, ModulePage
 from tests.conftest import force_login_verified
 from tests.factories import (
+    AccessRuleFactory,
+    CohortFactory,
     CourseFactory,
     GlossaryTermFactory,
     GuideFactory,
     ModuleFactory,
+    OfficerFactory,
     ProgrammeFactory,
 )
 
@@ -60,6 +63,28 @@ def test_every_page_type_renders_for_staff(
         response = client.get(page.url)
         assert response.status_code == 200, page.url
         assert page.title in response.content.decode()
+
+
+def test_each_section_lists_the_pages_of_it_the_reader_may_view(
+    client, home, programme_index, culture_index, curriculum_index
+):
+    cohort = CohortFactory(slug="spring")
+    ProgrammeFactory(parent=programme_index, title="Joint Defense Symposium")
+    CourseFactory(parent=curriculum_index, title="Defense Planning", track__title="Methodology")
+    closed = CourseFactory(parent=curriculum_index, title="Closed Course")
+    AccessRuleFactory(page=closed, cohorts=[cohort])
+    GuideFactory(parent=culture_index, title="Host Nation Etiquette")
+    client.force_login(OfficerFactory(username="amal"))
+
+    listings = {
+        index: client.get(index.url).content.decode()
+        for index in (programme_index, curriculum_index, culture_index)
+    }
+
+    assert "Joint Defense Symposium" in listings[programme_index]
+    assert "Defense Planning" in listings[curriculum_index] and "Methodology" in listings[curriculum_index]
+    assert "Closed Course" not in listings[curriculum_index]
+    assert "Host Nation Etiquette" in listings[culture_index]
 
 
 def test_a_module_shows_classification_banners_objectives_and_neighbours(client, superuser, course):
