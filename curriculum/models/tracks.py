@@ -1,9 +1,10 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from portal.i18n import in_active_language
 
 
 class Track(index.Indexed, models.Model):
@@ -28,6 +29,4 @@ class Track(index.Indexed, models.Model):
     @property
     def display_title(self) -> str:
         """The title in the active language, falling back to English."""
-        if (get_language() or "").startswith("ar") and self.title_ar:
-            return self.title_ar
-        return self.title
+        return in_active_language(self.title, self.title_ar)

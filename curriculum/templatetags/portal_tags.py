@@ -14,6 +14,8 @@ from django.utils.translation import get_language, get_language_info, ngettext, 
 
 from wagtail.models import Locale, Page
 
+from portal.i18n import in_active_language
+
 register = template.Library()
 
 LANGUAGE_LABELS = {"en": "English", "ar": "العربية"}
@@ -111,9 +113,7 @@ def table_of_contents(body):
 @register.filter
 def display_name(obj):
     """A nation's (or any object's) `name_ar` when Arabic is active and it has one, else `name`."""
-    if (get_language() or "").startswith("ar") and getattr(obj, "name_ar", ""):
-        return obj.name_ar
-    return getattr(obj, "name", "") or str(obj)
+    return in_active_language(getattr(obj, "name", "") or str(obj), getattr(obj, "name_ar", ""))
 
 
 CLASSIFICATION_LEVELS = [
