@@ -16,8 +16,12 @@ from portal import audit
 from portal.security import two_factor
 
 
-def _from_a_client(request: HttpRequest | None) -> bool:
-    return request is not None and bool(getattr(request, "method", None))
+def _record(request: HttpRequest | None, object_type: str, title: str, outcome: str, **who: object) -> None:
+    """The access-log entry of one sign-in event, when a client's request made it. `who` names the
+    account (`user`) or, without one, the name that was tried (`username`)."""
+    if request is None or not getattr(request, "method", None):
+        return
+    audit.record(request, object_type=object_type, title=title, outcome=outcome, **who)
 
 
 def signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
@@ -26,53 +30,28 @@ def signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     owes = two_factor.has_device(user)
     if owes:
         request.session[two_factor.SESSION_OWES_SECOND_FACTOR] = True
-    if _from_a_client(request):
-        owes = owes or two_factor.must_use_second_factor(user)
-        title = "Signed in with password; second step to follow" if owes else "Signed in"
-        audit.record(
-            request,
-            object_type=audit.ObjectType.SIGN_IN,
-            title=title,
-            outcome=audit.Outcome.GRANTED,
-            user=user,
-        )
+    owes = owes or two_factor.must_use_second_factor(user)
+    title = "Signed in with password; second step to follow" if owes else "Signed in"
+    _record(request, audit.ObjectType.SIGN_IN, title, audit.Outcome.GRANTED, user=user)
 
 
 def sign_in_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
     # A try refused because of a lockout is recorded once, as a lockout (below).
-    if not _from_a_client(request) or getattr(request, "axes_locked_out", False):
+    if getattr(request, "axes_locked_out", False):
         return
-    audit.record(
-        request,
-        object_type=audit.ObjectType.SIGN_IN,
-        title="Sign-in failed: wrong username or password",
-        outcome=audit.Outcome.DENIED,
-        username=str(credentials.get("username") or "?"),
-    )
+    username = str(credentials.get("username") or "?")
+    title = "Sign-in failed: wrong username or password"
+    _record(request, audit.ObjectType.SIGN_IN, title, audit.Outcome.DENIED, username=username)
 
 
 def locked_out(sender, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs):
-    if not _from_a_client(request):
-        return
-    audit.record(
-        request,
-        object_type=audit.ObjectType.LOCKOUT,
-        title="Sign-in refused: too many failures (locked out)",
-        outcome=audit.Outcome.DENIED,
-        username=str(username or "?"),
-    )
+    title = "Sign-in refused: too many failures (locked out)"
+    _record(request, audit.ObjectType.LOCKOUT, title, audit.Outcome.DENIED, username=str(username or "?"))
 
 
 def signed_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    if not _from_a_client(request) or user is None:
-        return
-    audit.record(
-        request,
-        object_type=audit.ObjectType.SIGN_OUT,
-        title="Signed out",
-        outcome=audit.Outcome.GRANTED,
-        user=user,
-    )
+    if user is not None:
+        _record(request, audit.ObjectType.SIGN_OUT, "Signed out", audit.Outcome.GRANTED, user=user)
 
 
 def connect() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -17,6 +19,8 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -57,61 +61,104 @@ def _codes_page(request: HttpRequest, codes: list[str], *, next_url: str) -> Htt
     return response
 
 
-@second_factor_exempt
-@never_cache
-@login_required
-def verify(request: HttpRequest) -> HttpResponse:
+class SecondStepView(View):
+    """The second step after the password: a code of one kind, checked by `check`. Both kinds (the
+    authenticator app, a recovery code) answer alike: a session that owes no step goes on, a right
+    code goes on and is logged, a wrong one and a throttled try are logged and explained."""
+
+    form_class: type[forms.Form]
+    template_name: str
+    wrong_code_log: str
+    wrong_code_message: str
+    throttled_log: str
+
+    def check(self, request: HttpRequest, code: str) -> bool:
+        raise NotImplementedError
+
+    def passed(self, request: HttpRequest) -> None:
+        """Log (and tell) that the step was passed."""
+        raise NotImplementedError
+
+    def before_form(self, request: HttpRequest) -> HttpResponse | None:
+        """An answer instead of the form, when the step cannot be taken here."""
+        return None
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not two_factor.owes_second_factor(request, request.user):
+            return HttpResponseRedirect(_next_url(request))
+        return self.before_form(request) or super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.form_page(request, self.form_class())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self.form_class(request.POST or None)
+        if form.is_valid():
+            try:
+                if self.check(request, form.cleaned_data["code"]):
+                    self.passed(request)
+                    return HttpResponseRedirect(_next_url(request))
+                _log(request, self.wrong_code_log, audit.Outcome.DENIED)
+                form.add_error("code", self.wrong_code_message)
+            except two_factor.Throttled:
+                _log(request, self.throttled_log, audit.Outcome.DENIED)
+                form.add_error(None, _("Too many wrong codes in a row. Wait a minute, then try again."))
+        return self.form_page(request, form)
+
+    def form_page(self, request: HttpRequest, form: forms.Form) -> HttpResponse:
+        return render(request, self.template_name, {"form": form, "next": _next_url(request)})
+
+
+class VerifyView(SecondStepView):
     """The second step after the password: a code from the authenticator app."""
-    user = request.user
-    if not two_factor.owes_second_factor(request, user):
-        return HttpResponseRedirect(_next_url(request))
-    if not two_factor.has_device(user):
-        return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if two_factor.verify_code(request, user, form.cleaned_data["code"]):
-                _log(request, "Second step passed (authenticator app)", audit.Outcome.GRANTED)
-                return HttpResponseRedirect(_next_url(request))
-            _log(request, "Wrong second-step code", audit.Outcome.DENIED)
-            form.add_error("code", _("That code is not right. Check the time on your phone and try again."))
-        except two_factor.Throttled:
-            _log(request, "Second step refused: too many wrong codes", audit.Outcome.DENIED)
-            form.add_error(None, _("Too many wrong codes in a row. Wait a minute, then try again."))
-    return render(request, "registration/two_factor/verify.html", {"form": form, "next": _next_url(request)})
+
+    form_class = CodeForm
+    template_name = "registration/two_factor/verify.html"
+    wrong_code_log = "Wrong second-step code"
+    wrong_code_message = gettext_lazy("That code is not right. Check the time on your phone and try again.")
+    throttled_log = "Second step refused: too many wrong codes"
+
+    def before_form(self, request: HttpRequest) -> HttpResponse | None:
+        if not two_factor.has_device(request.user):
+            return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
+        return None
+
+    def check(self, request: HttpRequest, code: str) -> bool:
+        return two_factor.verify_code(request, request.user, code)
+
+    def passed(self, request: HttpRequest) -> None:
+        _log(request, "Second step passed (authenticator app)", audit.Outcome.GRANTED)
 
 
-@second_factor_exempt
-@never_cache
-@login_required
-def recovery(request: HttpRequest) -> HttpResponse:
+class RecoveryView(SecondStepView):
     """The second step with a recovery code, when the phone is not at hand."""
-    user = request.user
-    if not two_factor.owes_second_factor(request, user):
-        return HttpResponseRedirect(_next_url(request))
-    form = RecoveryCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if two_factor.verify_recovery_code(request, user, form.cleaned_data["code"]):
-                left = two_factor.recovery_codes_left(user)
-                _log(request, f"Second step passed (recovery code; {left} left)", audit.Outcome.GRANTED)
-                messages.warning(
-                    request,
-                    _(
-                        "You used a recovery code; %(left)d are left. "
-                        "Make new ones in “Two-factor authentication”."
-                    )
-                    % {"left": left},
-                )
-                return HttpResponseRedirect(_next_url(request))
-            _log(request, "Wrong recovery code", audit.Outcome.DENIED)
-            form.add_error("code", _("That recovery code is not right, or it was used before."))
-        except two_factor.Throttled:
-            _log(request, "Recovery code refused: too many wrong codes", audit.Outcome.DENIED)
-            form.add_error(None, _("Too many wrong codes in a row. Wait a minute, then try again."))
-    return render(
-        request, "registration/two_factor/recovery.html", {"form": form, "next": _next_url(request)}
-    )
+
+    form_class = RecoveryCodeForm
+    template_name = "registration/two_factor/recovery.html"
+    wrong_code_log = "Wrong recovery code"
+    wrong_code_message = gettext_lazy("That recovery code is not right, or it was used before.")
+    throttled_log = "Recovery code refused: too many wrong codes"
+
+    def check(self, request: HttpRequest, code: str) -> bool:
+        return two_factor.verify_recovery_code(request, request.user, code)
+
+    def passed(self, request: HttpRequest) -> None:
+        left = two_factor.recovery_codes_left(request.user)
+        _log(request, f"Second step passed (recovery code; {left} left)", audit.Outcome.GRANTED)
+        messages.warning(
+            request,
+            _("You used a recovery code; %(left)d are left. Make new ones in “Two-factor authentication”.")
+            % {"left": left},
+        )
+
+
+def _second_step(view: type[SecondStepView]) -> Callable[..., HttpResponse]:
+    """Reachable before the second step (it is the step), never cached, for signed-in sessions."""
+    return second_factor_exempt(never_cache(login_required(view.as_view())))
+
+
+verify = _second_step(VerifyView)
+recovery = _second_step(RecoveryView)
 
 
 @second_factor_exempt
