@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from curriculum.models import GlossaryTerm, Track
-from curriculum.reports import cohort_progress
+from curriculum.reports import views as reports
 
 
 class TrackViewSet(SnippetViewSet):
@@ -42,7 +42,7 @@ def register_cohort_progress_url():
     return [
         path(
             "reports/cohort-progress/",
-            cohort_progress.CohortProgressView.as_view(),
+            reports.CohortProgressView.as_view(),
             name="cohort_progress_report",
         )
     ]
@@ -50,7 +50,7 @@ def register_cohort_progress_url():
 
 @hooks.register("register_reports_menu_item")
 def register_cohort_progress_menu_item():
-    return cohort_progress.CohortProgressMenuItem(
+    return reports.CohortProgressMenuItem(
         _("Cohort progress"),
         reverse("cohort_progress_report"),
         name="cohort-progress",

@@ -1,6 +1,6 @@
 """The cohort progress report for instructors: a cohort's members × a course's modules, with each
-member's percentage, each module's completion count, a bar chart of completion per module and a
-CSV export of the same table.
+member's percentage, each module's completion count and the same table as a spreadsheet. (The admin
+screen, with its chart and its CSV and XLSX downloads, is `curriculum.reports.views`.)
 
 Progress is kept per module translation group (`curriculum.models.ModuleProgress`), so reading the
 Arabic or the English module counts the same. A member's percentage counts the modules they may read
@@ -9,20 +9,13 @@ today, as on their own dashboard; a module they may not read shows as "no access
 
 from __future__ import annotations
 
-import csv
 import datetime
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -144,14 +137,30 @@ def cohort_progress(
     return CohortProgress(cohort=cohort, course=course, day=day, modules=columns, rows=rows)
 
 
-def write_csv(report: CohortProgress, response: HttpResponse) -> None:
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Username"), _("Name"), _("Nation"), *(c.module.title for c in report.modules), _("Percent")]
-    )
+@dataclass(frozen=True)
+class Spreadsheet:
+    """The report as a spreadsheet: a heading per column, a row per member, and a last row of the
+    modules' completion counts (the table's footer)."""
+
+    columns: list[str]
+    headings: dict[str, str]
+    rows: list[list[str | int]]
+
+
+def spreadsheet(report: CohortProgress) -> Spreadsheet:
+    modules = [f"module-{index}" for index in range(len(report.modules))]
+    columns = ["username", "name", "nation", *modules, "percent"]
+    headings = {
+        "username": _("Username"),
+        "name": _("Name"),
+        "nation": _("Nation"),
+        **{key: column.module.title for key, column in zip(modules, report.modules, strict=True)},
+        "percent": _("Percent"),
+    }
+    rows: list[list[str | int]] = []
     for row in report.rows:
         nation = getattr(getattr(row.member, "profile", None), "nation", None)
-        writer.writerow(
+        rows.append(
             [
                 row.member.get_username(),
                 row.member.get_full_name(),
@@ -160,7 +169,8 @@ def write_csv(report: CohortProgress, response: HttpResponse) -> None:
                 row.progress.percent,
             ]
         )
-    writer.writerow([_("Completed by"), "", "", *(c.completed for c in report.modules), ""])
+    rows.append([str(_("Completed by")), "", "", *(c.completed for c in report.modules), ""])
+    return Spreadsheet(columns, {key: str(heading) for key, heading in headings.items()}, rows)
 
 
 # --- choosing a cohort and a course ------------------------------------------------------------
@@ -191,61 +201,3 @@ def default_course(cohort: Cohort | None, courses: list[CoursePage]) -> CoursePa
             if course.translation_key in granted:
                 return course
     return courses[0] if courses else None
-
-
-class ReportForm(forms.Form):
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("Cohort"), required=False)
-    course = forms.TypedChoiceField(label=_("Course"), coerce=int, required=False, empty_value=None)
-
-    def __init__(self, *args, courses: list[CoursePage] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.courses = course_choices() if courses is None else courses
-        self.fields["course"].choices = [(course.pk, course.title) for course in self.courses]
-
-    def selection(self, day: datetime.date) -> tuple[Cohort | None, CoursePage | None]:
-        """The chosen cohort and course, with sensible defaults for what was not chosen."""
-        data = self.cleaned_data if self.is_valid() else {}
-        cohort = data.get("cohort") or default_cohort(day)
-        course_id = data.get("course")
-        course = next((c for c in self.courses if c.pk == course_id), None)
-        return cohort, course or default_course(cohort, self.courses)
-
-
-class CohortProgressView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "curriculum/reports/cohort_progress.html"
-    page_title = _("Cohort progress")
-    header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_report(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        day = access.today_for(None)
-        chosen = ReportForm(request.GET)
-        cohort, course = chosen.selection(day)
-        report = cohort_progress(cohort, course, today=day) if cohort and course else None
-        if report is not None and request.GET.get("export") == "csv":
-            return self.csv_response(report)
-        # Show what the report is for, defaults included.
-        form = ReportForm(
-            initial={"cohort": cohort, "course": course.pk if course else None}, courses=chosen.courses
-        )
-        return self.render_to_response(self.get_context_data(form=form, report=report))
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-
-    def csv_response(self, report: CohortProgress) -> HttpResponse:
-        name = f"progress-{report.cohort.slug}-{report.course.slug}-{report.day:%Y-%m-%d}.csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.write("\ufeff")  # a byte-order mark, so that spreadsheets read Arabic names as UTF-8
-        write_csv(report, response)
-        return response
-
-
-class CohortProgressMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_report(request.user)

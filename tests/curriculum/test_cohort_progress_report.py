@@ -9,6 +9,7 @@ import io
 from django.urls import reverse
 from django.utils import timezone
 
+import openpyxl
 import pytest
 
 from curriculum.models import ModuleProgress
@@ -135,3 +136,46 @@ def test_officers_cannot_see_the_report(client, world):
     for response in (report(client, world), report(client, world, export="csv")):
         assert response.status_code == 302
         assert b"amal" not in response.content
+
+
+def test_the_xlsx_export_has_the_same_table(client, instructor, world):
+    force_login_verified(client, instructor)
+
+    response = report(client, world, export="xlsx")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "progress-spring-planning-" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [["" if value is None else value for value in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == [
+        "Username",
+        "Name",
+        "Nation",
+        "Introduction",
+        "Mission analysis",
+        "Advanced wargaming",
+        "Percent",
+    ]
+    assert rows[1] == ["amal", "Amal Haddad", "JO", "Complete 2026-03-02", "In progress", "No access", 50]
+    assert rows[3] == ["Completed by", "", "", 2, 0, 0, ""]
+
+
+def test_the_downloads_are_of_the_cohort_and_course_on_the_screen(client, instructor, world):
+    force_login_verified(client, instructor)
+
+    html = client.get(REPORT).content.decode()  # nothing chosen: the defaults are shown
+
+    chosen = f"cohort={world['cohort'].pk}&amp;course={world['course'].pk}"
+    assert f"{REPORT}?{chosen}&amp;export=csv" in html
+    assert f"{REPORT}?{chosen}&amp;export=xlsx" in html
+
+
+def test_without_a_cohort_there_is_nothing_to_export(client, instructor, curriculum_index):
+    CourseFactory(parent=curriculum_index, title="Planning", slug="planning")
+    force_login_verified(client, instructor)
+
+    response = client.get(REPORT, {"export": "csv"})
+
+    assert response.status_code == 200
+    assert "There is no cohort or no course to report on yet." in response.content.decode()
