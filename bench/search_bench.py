@@ -74,7 +74,7 @@ def run_one(size: int, database_url: str, es_url: str, queries: int, rounds: int
 
     from elasticsearch import helpers
 
-    from search import documents, elastic, indexing, service
+    from search import elastic, indexing, registry, service
     from search.engines import Query
     from search.engines.elasticsearch import ElasticsearchEngine
     from search.models import SearchDocument
@@ -84,8 +84,7 @@ def run_one(size: int, database_url: str, es_url: str, queries: int, rounds: int
         result["corpus"] = generate(size)
 
     # (a) rebuild against a raw bulk of the same documents.
-    builder = documents.Builder()
-    prepared = [doc for batch in documents.indexed_rows() for doc in builder.build(batch)]
+    prepared = [doc for _, batch in registry.batches() for doc in batch]
     result["documents"] = len(prepared)
     es = elastic.client().options(request_timeout=300)
     raw_index = f"{elastic.alias_name()}-raw"
@@ -97,11 +96,11 @@ def run_one(size: int, database_url: str, es_url: str, queries: int, rounds: int
         raw_runs.append(timed(lambda actions=actions: helpers.bulk(es, actions, chunk_size=500)))
         elastic.finish_loading(raw_index)
         es.indices.delete(index=raw_index)
-        rebuild_runs.append(timed(lambda: indexing.rebuild(sinks=("elasticsearch",))))
+        rebuild_runs.append(timed(lambda: indexing.rebuild(only=("elasticsearch",))))
     result["raw_bulk_docs_per_s"] = round(len(prepared) / statistics.median(raw_runs))
     result["rebuild_docs_per_s"] = round(len(prepared) / statistics.median(rebuild_runs))
     result["rebuild_ratio"] = round(result["rebuild_docs_per_s"] / result["raw_bulk_docs_per_s"], 2)
-    result["database_rebuild_s"] = round(timed(lambda: indexing.rebuild(sinks=("database",))), 1)
+    result["database_rebuild_s"] = round(timed(lambda: indexing.rebuild(only=("database",))), 1)
     assert SearchDocument.objects.count() == len(prepared)
 
     # (b) and (c): the same queries, interleaved.

@@ -30,5 +30,8 @@ class CurriculumConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from curriculum import search_types
+
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="curriculum.ensure_site_structure")
+        search_types.register()
         user_logged_in.connect(_remember_preferred_language, dispatch_uid="curriculum.preferred_language")

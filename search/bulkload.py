@@ -13,16 +13,22 @@ import contextlib
 import queue
 import threading
 
+from elasticsearch import helpers
+
 from search import elastic
-from search.documents import PageDocument
+from search.engines import Rebuild
+from search.schema import Document
 
 _DONE = object()
 
 
-class Loader:
+class Loader(Rebuild):
+    """The Elasticsearch engine's rebuild (`search.engines.Rebuild`)."""
+
     def __init__(self, *, chunk_size: int = 500, senders: int = 2, depth: int = 4) -> None:
+        super().__init__()
         self.chunk_size = chunk_size
-        self.name = ""
+        self.index = ""
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._senders = senders
         self._threads: list[threading.Thread] = []
@@ -34,25 +40,25 @@ class Loader:
         """Name the new index and start the senders; the first creates the index while the caller
         reads the first batch (creating an index is a cluster-state update: a fixed cost worth
         overlapping on a small portal)."""
-        self.name = elastic.new_index_name()
+        self.index = elastic.new_index_name()
         self._threads = [
             threading.Thread(target=self._run, args=(n == 0,), name=f"search-bulk-loader-{n}", daemon=True)
             for n in range(self._senders)
         ]
         for thread in self._threads:
             thread.start()
-        return self.name
+        return self.index
 
-    def send(self, documents: list[PageDocument], version: int) -> None:
+    def send(self, documents: list[Document], version: int) -> None:
         if self._error is not None:
             raise elastic.Unavailable(f"bulk load failed: {self._error}") from self._error
         if documents:
-            self._queue.put(list(elastic.index_actions(documents, index=self.name, version=version)))
+            self._queue.put(list(elastic.index_actions(documents, index=self.index, version=version)))
 
     def _run(self, creates_index: bool) -> None:
         if creates_index:
             try:
-                elastic.create_index(self.name, loading=True)
+                elastic.create_index(self.index, loading=True)
                 self._owns_index = True
             except BaseException as error:  # reported to the producer by send()/finish()
                 self._error = error
@@ -64,7 +70,7 @@ class Loader:
             if self._error is not None:
                 continue  # drain the queue so the producer never blocks
             try:
-                elastic.helpers.bulk(
+                helpers.bulk(
                     es,
                     actions,
                     chunk_size=self.chunk_size,
@@ -86,20 +92,25 @@ class Loader:
         self._stop()
         if self._error is not None:
             raise elastic.Unavailable(f"bulk load failed: {self._error}") from self._error
-        elastic.finish_loading(self.name)
+        try:
+            elastic.finish_loading(self.index)
+        except elastic.ERRORS as error:
+            raise elastic.Unavailable(f"finishing {self.index} failed: {error}") from error
 
     def abort(self) -> None:
         self._stop()
         if self._owns_index:  # never an index of the same name that someone else made
             with contextlib.suppress(*elastic.ERRORS):
-                elastic.client().indices.delete(index=self.name, ignore_unavailable=True)
+                elastic.client().indices.delete(index=self.index, ignore_unavailable=True)
 
-    def swap(self) -> list[str]:
+    def complete(self) -> None:
         """Move the alias to the new index and delete the indices it replaces (and leftovers of
         earlier, interrupted rebuilds)."""
-        replaced = elastic.swap_alias(self.name)
-        leftovers = [name for name in elastic.managed_indices() if name < self.name]
-        removed = sorted(set(replaced) | set(leftovers))
-        if removed:
-            elastic.client().indices.delete(index=",".join(removed), ignore_unavailable=True)
-        return removed
+        try:
+            replaced = elastic.swap_alias(self.index)
+            leftovers = [name for name in elastic.managed_indices() if name < self.index]
+            self.removed = sorted(set(replaced) | set(leftovers))
+            if self.removed:
+                elastic.client().indices.delete(index=",".join(self.removed), ignore_unavailable=True)
+        except elastic.ERRORS as error:
+            raise elastic.Unavailable(f"swapping in {self.index} failed: {error}") from error

@@ -1,4 +1,5 @@
-"""Elasticsearch: the client, the document mapping, the versioned index behind its alias, bulk writes.
+"""Elasticsearch's index: the client, the document mapping, the versioned index behind its alias and
+the bulk actions (the engine, `search.engines.elasticsearch`, sends them).
 
 The index is `<SEARCH_INDEX_PREFIX>-content-<timestamp>` and is only ever reached through the alias
 `<SEARCH_INDEX_PREFIX>-content`: a rebuild fills a new index and moves the alias in one atomic
@@ -6,7 +7,8 @@ The index is `<SEARCH_INDEX_PREFIX>-content-<timestamp>` and is only ever reache
 database, in microseconds, `version_type=external_gte`), so a slow writer holding an older reading of
 a page can never overwrite a newer one.
 
-Mapping: keyword fields for facets and for access (`rule_ids`, `ancestor_ids`, `owner_id`, `depth`);
+Mapping (derived from `search.schema.FIELDS`): keyword fields for facets and for access (`rule_ids`,
+`ancestor_ids`, `owner_id`, `depth`);
 text fields analysed by `tabadul_text` (standard tokenizer, lower case, Arabic normalisation, ASCII
 folding) with an `.ar` sub-field analysed by the built-in `arabic` analyzer (stop words, stemming), and
 `title.suggest`, an edge-n-gram sub-field that suggestions query (with the access filter: the
@@ -15,7 +17,6 @@ completion suggester would ignore it).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -23,21 +24,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from elastic_transport import TransportError
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
-from elasticsearch_dsl import (
-    Date,
-    Document,
-    Index,
-    Integer,
-    Keyword,
-    Long,
-    MetaField,
-    Text,
-    analyzer,
-    token_filter,
-)
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch_dsl import Date, Document, Index, Keyword, Long, MetaField, Text, analyzer, token_filter
 
-from search.documents import PageDocument
+from search.engines import EngineUnavailable, version_now  # noqa: F401 - the writes' version
+from search.schema import FIELDS, DocField, Kind, iso
+from search.schema import Document as SchemaDocument
 
 text_analyzer = analyzer(
     "tabadul_text",
@@ -61,31 +53,36 @@ def _text(**subfields) -> Text:
     return Text(analyzer=text_analyzer, fields={"ar": Text(analyzer="arabic"), **subfields})
 
 
-class ContentDocument(Document):
-    """One indexed page (see `search.documents.PageDocument`)."""
-
-    id = Long()
-    type = Keyword()
-    locale = Keyword()
-    track = Keyword()
-    course = Keyword()
-    title = _text(suggest=Text(analyzer=suggest_analyzer, search_analyzer=text_analyzer))
-    summary = _text()
-    body = _text()
-    url = Keyword(index=False)
-    published_at = Date()
-    path = Keyword()
-    depth = Integer()
-    owner_id = Long()
-    ancestor_ids = Long()
-    rule_ids = Long()
-    fingerprint = Keyword(index=False)
-
-    class Meta:
-        dynamic = MetaField("strict")
+def _mapping(field: DocField):
+    """The mapping of one `search.schema` field: text analysed twice (see above), with the edge-n-gram
+    `.suggest` sub-field where suggestions match; keywords for facets and access; the rest stored."""
+    if field.kind is Kind.TEXT:
+        if field.suggest:
+            return _text(suggest=Text(analyzer=suggest_analyzer, search_analyzer=text_analyzer))
+        return _text()
+    if field.kind is Kind.STORED:
+        return Keyword(index=False)
+    return {Kind.KEYWORD: Keyword, Kind.DATE: Date, Kind.INTEGER: Long, Kind.INTEGERS: Long}[field.kind]()
 
 
-class Unavailable(Exception):
+class _Meta:
+    dynamic = MetaField("strict")
+
+
+ContentDocument = type(
+    "ContentDocument",
+    (Document,),
+    {
+        "__module__": __name__,
+        "__doc__": "The mapping of one indexed document (`search.schema.FIELDS`).",
+        **{field.name: _mapping(field) for field in FIELDS},
+        "fingerprint": Keyword(index=False),
+        "Meta": _Meta,
+    },
+)
+
+
+class Unavailable(EngineUnavailable):
     """Elasticsearch did not answer, or the index is missing."""
 
 
@@ -109,51 +106,31 @@ def _client(url: str, timeout: float) -> Elasticsearch:
     return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
 
 
-def version_now() -> int:
-    """An external document version: the time of reading, in microseconds."""
-    return time.time_ns() // 1000
-
-
-def source(document: PageDocument) -> dict:
-    data = {
-        "id": document.id,
-        "type": document.type,
-        "locale": document.locale,
-        "track": document.track,
-        "course": document.course,
-        "title": document.title,
-        "summary": document.summary,
-        "body": document.body,
-        "url": document.url,
-        "published_at": document.published_at.isoformat() if document.published_at else None,
-        "path": document.path,
-        "depth": document.depth,
-        "owner_id": document.owner_id,
-        "ancestor_ids": document.ancestor_ids,
-        "rule_ids": document.rule_ids,
-        "fingerprint": document.fingerprint,
-    }
+def source(document: SchemaDocument) -> dict:
+    data = document.values()
+    data["published_at"] = iso(data["published_at"])
+    data["fingerprint"] = document.fingerprint
     return data
 
 
-def index_actions(documents: Iterable[PageDocument], *, index: str, version: int) -> Iterator[dict]:
+def index_actions(documents: Iterable[SchemaDocument], *, index: str, version: int) -> Iterator[dict]:
     for document in documents:
         yield {
             "_op_type": "index",
             "_index": index,
-            "_id": document.id,
+            "_id": document.key,
             "_source": source(document),
             "version": version,
             "version_type": "external_gte",
         }
 
 
-def delete_actions(page_ids: Iterable[int], *, index: str, version: int) -> Iterator[dict]:
-    for page_id in page_ids:
+def delete_actions(keys: Iterable[str], *, index: str, version: int) -> Iterator[dict]:
+    for key in keys:
         yield {
             "_op_type": "delete",
             "_index": index,
-            "_id": page_id,
+            "_id": key,
             "version": version,
             "version_type": "external_gte",
         }
@@ -205,37 +182,3 @@ def swap_alias(new_index: str) -> list[str]:
     actions.append({"add": {"index": new_index, "alias": alias_name(), "is_write_index": True}})
     client().indices.update_aliases(actions=actions)
     return [name for name in old if name != new_index]
-
-
-def write(documents: list[PageDocument], deleted: Iterable[int], *, version: int) -> None:
-    """Apply documents and deletions to the index behind the alias, visible to searches on return.
-
-    Raises `Unavailable` when Elasticsearch or the alias is missing; a version conflict (a newer
-    reading already indexed) is not an error."""
-    actions = [
-        *index_actions(documents, index=alias_name(), version=version),
-        *delete_actions(deleted, index=alias_name(), version=version),
-    ]
-    if not actions:
-        return
-    try:
-        # Deletions with an external version would create a concrete index under the alias's name
-        # (require_alias only guards index operations): never write before a rebuild made the alias.
-        if not client().indices.exists_alias(name=alias_name()):
-            raise Unavailable(f"the alias {alias_name()} does not exist yet: run search_index --rebuild")
-        _, errors = helpers.bulk(
-            client(), actions, refresh=True, require_alias=True, raise_on_error=False, max_retries=0
-        )
-    except ERRORS as error:
-        raise Unavailable(str(error)) from error
-    failures = [error for error in errors if not _harmless(error)]
-    if failures:
-        raise Unavailable(f"{len(failures)} bulk errors, first: {failures[0]}")
-
-
-def _harmless(error: dict) -> bool:
-    (operation,) = error.values()
-    reason = (operation.get("error") or {}).get("type", "")
-    return reason == "version_conflict_engine_exception" or (
-        operation.get("status") == 404 and not operation.get("error")
-    )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from search.documents import TYPE_NAMES
+from search import registry
 from search.engines import FACETS, SORTS
 
 MAX_QUERY_LENGTH = 500
@@ -19,8 +19,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
     track = forms.CharField(label=_("Track"), required=False, max_length=100, validators=[_slug])
+    # The indexed types' names (search.registry), read when the form is made: apps register them.
     type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", "")] + [(name, name) for name in TYPE_NAMES]
+        label=_("Type"), required=False, choices=lambda: [("", "")] + [(n, n) for n in registry.type_names()]
     )
     locale = forms.ChoiceField(
         label=_("Language"),

@@ -1,7 +1,8 @@
 """Facet groups for the search page: human labels and filter links for the facet values of a result.
 
-Only values present in the (already trimmed) facet counts are labelled; course titles come from
-course pages the access policy lets the user view.
+Only values present in the (already trimmed) facet counts are labelled: types by their declarations,
+languages by Django's catalogue, every other facet by the labeller its content app registered
+(`search.registry.label_facet`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import QueryDict
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.models import CoursePage, Track
-from portal import access
-from search.documents import TYPES
+from search import registry
 from search.engines import FACETS
 from search.service import SearchResults
 
@@ -45,7 +44,7 @@ class FacetGroup:
 
 
 def type_labels() -> dict[str, str]:
-    return {type_name: str(model._meta.verbose_name).capitalize() for model, type_name in TYPES.items()}
+    return registry.facet_value_labels("type", None, [])
 
 
 def page_url(results: SearchResults) -> str:
@@ -70,19 +69,9 @@ def _url(results: SearchResults, **changes) -> str:
 
 
 def _labels(user, name: str, values: list[str]) -> dict[str, str]:
-    if name == "type":
-        return type_labels()
     if name == "locale":  # named in the reader's language, from Django's catalogue
         return {code: str(get_language_info(code)["name_translated"]) for code, _name in settings.LANGUAGES}
-    if name == "track":
-        return {track.slug: track.display_title for track in Track.objects.filter(slug__in=values)}
-    courses = access.viewable_pages(user, None, CoursePage.objects.live().filter(slug__in=values))
-    language = (get_language() or "en").split("-")[0]
-    labels: dict[str, str] = {}
-    for course in courses.select_related("locale").order_by("path"):
-        if course.slug not in labels or course.locale.language_code == language:
-            labels[course.slug] = course.title
-    return labels
+    return registry.facet_value_labels(name, user, values)
 
 
 def facet_labels(user, results: SearchResults) -> list[FacetGroup]:

@@ -5,10 +5,11 @@ the database engine searches.
 change that commits is never forgotten, whatever happens to the task queue or to Elasticsearch; the
 drainer (`search.indexing.drain`) applies it and marks it processed.
 
-`SearchDocument` is the database engine's copy of an indexed page, kept current by the drainer: the
-text as written (for snippets), its normalised form (for Arabic and accents), and the facet fields. It
-is indexed by Wagtail's own database search backend (SQLite FTS5 / PostgreSQL full text) under the
-`search` backend alias; access is not stored here, the policy joins it at query time.
+`SearchDocument` is the database engine's copy of a document (`search.schema.FIELDS`), kept current by
+the drainer: the text as written (for snippets), its normalised form (for Arabic and accents), and the
+facet fields. It is indexed by Wagtail's own database search backend (SQLite FTS5 / PostgreSQL full
+text) under the `search` backend alias; access is not stored here, the policy joins it at query time
+through `page_id`, the page that governs the document.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from search import text
+from search.schema import FACETS, FIELDS, TEXT_FIELDS, DocField, Kind
 
 
 class IndexChange(models.Model):
@@ -29,10 +31,13 @@ class IndexChange(models.Model):
         PAGE = "page", _("page")
         SUBTREE = "subtree", _("page and its descendants")
         DELETE = "delete", _("deleted page")
+        OBJECT = "object", _("other content (saved or deleted)")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # No foreign key: a deleted page's change must outlive the page.
-    page_id = models.BigIntegerField()
+    # The indexed type of an `object` change (pages are one id space: their changes need none).
+    type = models.CharField(max_length=40, blank=True)
+    # No foreign key: a deleted object's change must outlive the object.
+    object_id = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     available_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
@@ -52,53 +57,89 @@ class IndexChange(models.Model):
         verbose_name_plural = _("search index changes")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.page_id}"
+        return f"{self.kind} {self.type} {self.object_id}".replace("  ", " ")
 
 
-class SearchDocument(index.Indexed, models.Model):
-    """One live, searchable page as the database engine sees it."""
+_COLUMN_TYPES = {
+    Kind.TEXT: lambda field: models.TextField(blank=field.name != "title"),
+    Kind.KEYWORD: lambda field: models.CharField(max_length=255, null=field.null, blank=field.null),
+    Kind.STORED: lambda field: models.TextField(),
+    Kind.DATE: lambda field: models.DateTimeField(null=field.null, blank=field.null),
+    # The governing page is what the access policy joins on.
+    Kind.INTEGER: lambda field: models.BigIntegerField(
+        null=field.null, blank=field.null, db_index=field.access
+    ),
+}
 
-    page_id = models.BigIntegerField(primary_key=True)
-    type = models.CharField(max_length=20)
-    locale = models.CharField(max_length=10)
-    track = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - null means "no track"
-    course = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
-    title = models.TextField()
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    title_norm = models.TextField()
-    summary_norm = models.TextField(blank=True)
-    url = models.TextField()
-    published_at = models.DateTimeField(null=True, blank=True)
-    fingerprint = models.CharField(max_length=40)
 
-    # Indexed by search.indexing under its own backend alias, never by Wagtail's signal handlers
+def _column(field: DocField) -> models.Field:
+    return _COLUMN_TYPES[field.kind](field)
+
+
+def _normalised(name: str):
+    def normalised(self) -> str:
+        return text.normalise(getattr(self, name))
+
+    normalised.__name__ = f"{name}_norm"
+    return normalised
+
+
+class _Meta:
+    verbose_name = _("search document")
+    verbose_name_plural = _("search documents")
+
+
+def _search_document_attributes() -> dict:
+    """The model's columns and Wagtail search fields, from `search.schema.FIELDS`: every field the
+    database keeps; the normalised form of each text field (stored for the title and summary, which
+    ranking reads, computed for the body); the facets, the date and the governing page as filters."""
+    columns = [field for field in FIELDS if field.database]
+    attributes: dict = {
+        "key": models.CharField(max_length=80, primary_key=True),
+        **{field.db_column: _column(field) for field in columns},
+        "fingerprint": models.CharField(max_length=40),
+    }
+    search_fields = []
+    for field in TEXT_FIELDS:
+        if field.boost > 1:
+            attributes[f"{field.name}_norm"] = models.TextField(blank=field.name != "title")
+        else:
+            attributes[f"{field.name}_norm"] = _normalised(field.name)
+        search_fields.append(index.SearchField(f"{field.name}_norm"))
+    search_fields += [index.AutocompleteField(f"{name}_norm") for name in _suggest_fields()]
+    search_fields += [index.FilterField(name) for name in (*FACETS, "page_id", "published_at")]
+    attributes["search_fields"] = search_fields
+    return attributes
+
+
+def _suggest_fields() -> list[str]:
+    return [field.name for field in TEXT_FIELDS if field.suggest]
+
+
+class _SearchDocumentBase(index.Indexed, models.Model):
+    # Indexed by the database engine under its own backend alias, never by Wagtail's signal handlers
     # (they would index inside the transaction, before commit).
     search_auto_update = False
-    search_fields = [
-        index.SearchField("title_norm"),
-        index.SearchField("summary_norm"),
-        index.SearchField("body_norm"),
-        index.AutocompleteField("title_norm"),
-        index.FilterField("page_id"),
-        index.FilterField("type"),
-        index.FilterField("locale"),
-        index.FilterField("track"),
-        index.FilterField("course"),
-        index.FilterField("published_at"),
-    ]
 
     class Meta:
-        verbose_name = _("search document")
-        verbose_name_plural = _("search documents")
+        abstract = True
 
     def __str__(self) -> str:
         return self.title
-
-    def body_norm(self) -> str:
-        return text.normalise(self.body)
 
     @classmethod
     def get_indexed_objects(cls):
         """Wagtail's `update_index` leaves these alone: `search_index --rebuild` owns them."""
         return cls.objects.none()
+
+
+SearchDocument = type(
+    "SearchDocument",
+    (_SearchDocumentBase,),
+    {
+        "__module__": __name__,
+        "__doc__": "One searchable document as the database engine sees it.",
+        "Meta": _Meta,
+        **_search_document_attributes(),
+    },
+)

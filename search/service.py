@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.utils.module_loading import import_string
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
-from search import indexing
+from search import engines, outbox
 from search.engines import FACETS, SORTS, Engine, EngineResult, EngineUnavailable, Hit, Query, Suggestion
+from search.schema import HIT_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -32,41 +32,48 @@ FALLBACK_NOTICE = _(
 )
 
 
+class _ResultWindow(Sequence):
+    """The whole result set as Django's paginator sees it: `count` long, and the engine's hits where
+    the page being shown lies (the engine fetched only those)."""
+
+    def __init__(self, count: int, hits: list[Hit]) -> None:
+        self.count = count
+        self.hits = hits
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.hits
+        raise IndexError(index)
+
+
 @dataclass
 class SearchResults:
-    """One page of results for one user, with the facet counts of the whole result set."""
+    """One page of results for one user, with the facet counts of the whole result set. `page` is a
+    Django paginator page (`number`, `has_next`, `start_index`, …) over at most SEARCH_MAX_PAGES."""
 
     query: str
     filters: dict[str, str]
     sort: str
     count: int
-    number: int
-    num_pages: int
-    page_size: int
+    page: Page
     engine: str
-    hits: list[Hit] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     notice: str = ""
 
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def hits(self) -> list[Hit]:
+        return list(self.page.object_list)
 
     @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
+    def number(self) -> int:
+        return self.page.number
 
     @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.page_size + 1 if self.count else 0
+    def num_pages(self) -> int:
+        return self.page.paginator.num_pages
 
     def as_json(self) -> dict:
         """The shape of `GET /api/v1/search/` (docs/architecture.md)."""
@@ -76,30 +83,11 @@ class SearchResults:
             "num_pages": self.num_pages,
             "engine": self.engine,
             "results": [
-                {
-                    "id": hit.id,
-                    "title": hit.title,
-                    "url": hit.url,
-                    "type": hit.type,
-                    "track": hit.track,
-                    "course": hit.course,
-                    "locale": hit.locale,
-                    "snippet": str(hit.snippet),
-                }
+                {**{name: getattr(hit, name) for name in HIT_FIELDS}, "snippet": str(hit.snippet)}
                 for hit in self.hits
             ],
             "facets": {name: dict(self.facets.get(name, {})) for name in FACETS},
         }
-
-
-@cache
-def _engine_classes(paths: tuple[str, ...]) -> list[type[Engine]]:
-    return [import_string(path) for path in paths]
-
-
-def engines() -> list[Engine]:
-    """The configured engines, in the order they are asked."""
-    return [cls() for cls in _engine_classes(tuple(settings.SEARCH_ENGINES)) if cls.is_configured()]
 
 
 def search(
@@ -133,23 +121,28 @@ def _search(
         today=today,
     )
     engine, result, notice = _ask(lambda engine: engine.search(wanted))
-    num_pages = max(1, min(math.ceil(result.count / size), settings.SEARCH_MAX_PAGES))
-    if wanted.page > num_pages:
-        wanted = replace(wanted, page=num_pages)
+    paginator = _paginator(result)
+    if wanted.page > paginator.num_pages:
+        wanted = replace(wanted, page=paginator.num_pages)
         engine, result, notice = _ask(lambda engine: engine.search(wanted), first=engine)
+        paginator = _paginator(result)
     return SearchResults(
         query=query,
         filters=filters,
         sort=sort,
         count=result.count,
-        number=wanted.page,
-        num_pages=num_pages,
-        page_size=size,
+        page=paginator.page(wanted.page),
         engine=engine.name,
-        hits=result.hits,
         facets=result.facets,
         notice=notice,
     )
+
+
+def _paginator(result: EngineResult) -> Paginator:
+    # Pages past SEARCH_MAX_PAGES are never offered (the engines would refuse so deep an offset).
+    size = settings.SEARCH_PAGE_SIZE
+    shown = min(result.count, size * settings.SEARCH_MAX_PAGES)
+    return Paginator(_ResultWindow(shown, result.hits), size)
 
 
 def suggest(user, prefix: str, *, today: datetime.date | None = None) -> list[Suggestion]:
@@ -161,7 +154,7 @@ def suggest(user, prefix: str, *, today: datetime.date | None = None) -> list[Su
 
 
 def _ask(call, first: Engine | None = None) -> tuple[Engine, EngineResult | list, str]:
-    candidates = engines()
+    candidates = engines.configured()
     if first is not None:
         candidates = [first] + [engine for engine in candidates if type(engine) is not type(first)]
     notice = ""
@@ -180,9 +173,10 @@ def _ask(call, first: Engine | None = None) -> tuple[Engine, EngineResult | list
 
 
 def _catch_up() -> None:
-    """The index answered: if changes are waiting for it (after an outage), hand them over again.
-    Checked at most once per SEARCH_CATCH_UP_SECONDS."""
+    """The index answered: if changes are waiting for it (after an outage), hand them to the task
+    backend — never drained in this request (`search.outbox.schedule_catch_up`). Checked at most once
+    per SEARCH_CATCH_UP_SECONDS."""
     if not django_cache.add("search:catch-up", True, settings.SEARCH_CATCH_UP_SECONDS):
         return
-    if indexing.due_changes_exist():
-        indexing.schedule_drain()
+    if outbox.due_changes_exist():
+        outbox.schedule_catch_up()

@@ -1,58 +1,72 @@
-"""What happens to pages, rules and tracks, recorded in the search outbox (`search.indexing.record`).
+"""Changes of pages and access rules, recorded in the search outbox (`search.outbox`).
 
-Receivers are connected in `SearchConfig.ready()` to specific senders; `curriculum` never calls
-`search`. They only write outbox rows in the current transaction: the index work happens after
-commit, in the drainer.
+Connected by `SearchConfig.ready()` (the page-wide and rule signals) and by each page type's
+declaration (`search.pages.PageType.connect`: its own saves). Receivers only write outbox rows in the
+current transaction: the index work happens after commit, in the drainer.
 
 Rule *content* (cohorts, dates, nations) is not recorded: the denied rules are computed at query
 time, so membership, dates and releasability take effect without reindexing. What a rule governs
-(the page it is attached to) is indexed, so creating, moving or deleting a rule reindexes the
-subtrees of every page of its translation group.
+is indexed (the ids of the rules on each document), so creating, moving or deleting a rule reindexes
+the pages the policy says it governs from (`portal.access.rule_root_page_ids`) and everything below.
 """
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save, pre_save
+
 from wagtail.models import Page
+from wagtail.signals import (
+    copy_for_translation_done,
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
-from search import indexing
-from search.models import IndexChange
+from portal import access
+from portal.models import AccessRule
+from search import outbox
 
-Kind = IndexChange.Kind
+Kind = outbox.Kind
 
 
-def _group_ids(page_id: int | None) -> list[int]:
-    """Every page of the translation group of `page_id` (rules govern the whole group)."""
-    if page_id is None:
-        return []
-    keys = Page.objects.filter(pk=page_id).values("translation_key")
-    return list(Page.objects.filter(translation_key__in=keys).values_list("pk", flat=True)) or [page_id]
+def connect() -> None:
+    post_delete.connect(page_deleted, sender=Page, dispatch_uid="search.page_deleted")
+    page_published.connect(page_changed_below, dispatch_uid="search.page_published")
+    page_unpublished.connect(page_changed_below, dispatch_uid="search.page_unpublished")
+    page_slug_changed.connect(page_changed_below, dispatch_uid="search.page_slug_changed")
+    post_page_move.connect(page_changed_below, dispatch_uid="search.post_page_move")
+    copy_for_translation_done.connect(translation_created, dispatch_uid="search.translation")
+    pre_save.connect(rule_before_save, sender=AccessRule, dispatch_uid="search.rule_before_save")
+    post_save.connect(rule_saved, sender=AccessRule, dispatch_uid="search.rule_saved")
+    post_delete.connect(rule_deleted, sender=AccessRule, dispatch_uid="search.rule_deleted")
+
+
+def connect_page_type(model: type[Page], type_name: str) -> None:
+    post_save.connect(page_saved, sender=model, dispatch_uid=f"search.{type_name}.saved")
+
+
+def disconnect_page_type(model: type[Page], type_name: str) -> None:
+    post_save.disconnect(sender=model, dispatch_uid=f"search.{type_name}.saved")
 
 
 def page_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        indexing.record(Kind.PAGE, [instance.pk])
+        outbox.record_pages(Kind.PAGE, [instance.pk])
 
 
-def page_published(sender, instance, **kwargs):
-    # The title, slug, track or URL of a page shows in the documents of its descendants too.
-    indexing.record(Kind.SUBTREE, [instance.pk])
-
-
-def page_unpublished(sender, instance, **kwargs):
-    indexing.record(Kind.SUBTREE, [instance.pk])
+def page_changed_below(sender, instance, **kwargs):
+    # The title, slug, facets or URL of a page show in the documents of its descendants too.
+    outbox.record_pages(Kind.SUBTREE, [instance.pk])
 
 
 def page_deleted(sender, instance, **kwargs):
-    indexing.record(Kind.DELETE, [instance.pk])
-
-
-def page_moved(sender, instance, **kwargs):
-    indexing.record(Kind.SUBTREE, [instance.pk])
+    outbox.record_pages(Kind.DELETE, [instance.pk])
 
 
 def translation_created(sender, source_obj, target_obj, **kwargs):
     if isinstance(target_obj, Page):
-        indexing.record(Kind.SUBTREE, [target_obj.pk])
+        outbox.record_pages(Kind.SUBTREE, [target_obj.pk])
 
 
 def rule_before_save(sender, instance, raw=False, **kwargs):
@@ -67,13 +81,9 @@ def rule_saved(sender, instance, created, raw=False, **kwargs):
         return
     previous = getattr(instance, "_search_previous_page_id", None)
     if created or previous != instance.page_id:
-        indexing.record(Kind.SUBTREE, _group_ids(instance.page_id) + _group_ids(previous))
+        roots = access.rule_root_page_ids(instance.page_id) | access.rule_root_page_ids(previous)
+        outbox.record_pages(Kind.SUBTREE, roots)
 
 
 def rule_deleted(sender, instance, **kwargs):
-    indexing.record(Kind.SUBTREE, _group_ids(instance.page_id))
-
-
-def track_saved(sender, instance, created, raw=False, **kwargs):
-    if not created and not raw:
-        indexing.record(Kind.SUBTREE, instance.courses.values_list("pk", flat=True))
+    outbox.record_pages(Kind.SUBTREE, access.rule_root_page_ids(instance.page_id))

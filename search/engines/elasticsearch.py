@@ -1,4 +1,5 @@
-"""The engine at scale: one query to the index behind `<SEARCH_INDEX_PREFIX>-content`.
+"""The engine at scale: one query to the index behind `<SEARCH_INDEX_PREFIX>-content` — its reads, its
+bulk writes, its rebuild (a new index swapped in, `search.bulkload`) and its drift check.
 
 The access policy (`portal.access.search_filter`) becomes a few `terms` filters on indexed fields,
 whatever the number of rules: pages governed by a denied rule are excluded, unless the user can edit
@@ -11,18 +12,23 @@ counts what choosing one of its values would give.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 
+from elasticsearch import helpers
 from elasticsearch_dsl import Q
 
 from portal import access
-from search import elastic, indexing, text
-from search.engines import FACETS, Engine, EngineResult, EngineUnavailable, Hit, Query, Suggestion
+from search import elastic, outbox, registry, text
+from search.engines import FACETS, Engine, EngineResult, EngineUnavailable, Hit, Query, Rebuild, Suggestion
+from search.schema import DATE_FIELD, HIT_FIELDS, SNIPPET_FIELDS, SUGGEST_FIELDS, TEXT_FIELDS, Document
 
-FIELDS = ["title^3", "summary^2", "body"]
-ARABIC_FIELDS = ["title.ar^3", "summary.ar^2", "body.ar"]
-SNIPPET_FIELDS = ("summary", "body", "summary.ar", "body.ar")
+FIELDS = [f"{field.name}^{field.boost}" if field.boost > 1 else field.name for field in TEXT_FIELDS]
+ARABIC_FIELDS = [
+    f"{field.name}.ar^{field.boost}" if field.boost > 1 else f"{field.name}.ar" for field in TEXT_FIELDS
+]
+HIGHLIGHTED = (*SNIPPET_FIELDS, *(f"{name}.ar" for name in SNIPPET_FIELDS))
 
 
 def access_filter(policy: access.SearchFilter) -> Q | None:
@@ -43,15 +49,22 @@ def access_filter(policy: access.SearchFilter) -> Q | None:
     return Q("bool", should=visible, minimum_should_match=1)
 
 
+def _change_key(change) -> str:
+    """The document key an outbox row concerns (a page's, or another type's object's)."""
+    if change.type:
+        return registry.get(change.type).key(change.object_id)
+    return str(change.object_id)
+
+
 def stale_filter() -> Q | None:
     """Exclude what the outbox says is not current in the index yet (fail closed)."""
-    pending = indexing.pending_changes(limit=settings.SEARCH_MAX_PENDING_CHANGES)
+    pending = outbox.pending_changes(settings.SEARCH_MAX_PENDING_CHANGES, key_of=_change_key)
     if pending is None:
         raise EngineUnavailable("the index is catching up")
-    pages, subtrees = pending
+    keys, subtrees = pending
     clauses = []
-    if pages:
-        clauses.append(Q("ids", values=[str(page_id) for page_id in sorted(pages)]))
+    if keys:
+        clauses.append(Q("ids", values=sorted(keys)))
     if subtrees:
         clauses.append(Q("terms", ancestor_ids=sorted(subtrees)))
     return Q("bool", should=clauses, minimum_should_match=1) if clauses else None
@@ -92,7 +105,7 @@ class ElasticsearchEngine(Engine):
                 "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
                 "aggs": {"values": {"terms": {"field": name, "size": settings.SEARCH_FACET_SIZE}}},
             }
-        recency = [{"published_at": {"order": "desc", "missing": "_last"}}, {"path": "asc"}]
+        recency = [{DATE_FIELD: {"order": "desc", "missing": "_last"}}, {"path": "asc"}]
         body = {
             "query": self._query(query.user, query.today, match),
             "aggs": aggregations,
@@ -102,9 +115,9 @@ class ElasticsearchEngine(Engine):
                 "fragment_size": 200,
                 "number_of_fragments": 1,
                 "no_match_size": 200,
-                "fields": {name: {} for name in SNIPPET_FIELDS},
+                "fields": {name: {} for name in HIGHLIGHTED},
             },
-            "_source": ["id", "title", "url", "type", "track", "course", "locale"],
+            "_source": list(HIT_FIELDS),
             "sort": recency if query.sort == "recent" else ["_score", *recency],
             "from": query.offset,
             "size": query.page_size,
@@ -124,13 +137,7 @@ class ElasticsearchEngine(Engine):
             source = hit["_source"]
             hits.append(
                 Hit(
-                    id=source["id"],
-                    title=source["title"],
-                    url=source["url"],
-                    type=source["type"],
-                    track=source.get("track"),
-                    course=source.get("course"),
-                    locale=source["locale"],
+                    **{name: source.get(name) for name in HIT_FIELDS},
                     snippet=_snippet(hit.get("highlight", {})),
                 )
             )
@@ -149,7 +156,8 @@ class ElasticsearchEngine(Engine):
         words = text.query_text(prefix)
         if not words:
             return []
-        match = Q("match", **{"title.suggest": {"query": words, "operator": "and"}})
+        (suggested,) = SUGGEST_FIELDS
+        match = Q("match", **{f"{suggested}.suggest": {"query": words, "operator": "and"}})
         body = {"query": self._query(user, today, match), "_source": ["title", "url"], "size": limit}
         return [
             Suggestion(title=hit["_source"]["title"], url=hit["_source"]["url"])
@@ -163,10 +171,69 @@ class ElasticsearchEngine(Engine):
         except elastic.ERRORS as error:
             raise EngineUnavailable(str(error)) from error
 
+    # --- writes --------------------------------------------------------------------------------
+
+    def write(self, documents: list[Document], gone: Iterable[str], *, version: int) -> None:
+        """Apply documents and deletions to the index behind the alias, visible to searches on return.
+
+        Raises `elastic.Unavailable` when Elasticsearch or the alias is missing; a version conflict (a
+        newer reading already indexed) is not an error."""
+        alias = elastic.alias_name()
+        actions = [
+            *elastic.index_actions(documents, index=alias, version=version),
+            *elastic.delete_actions(gone, index=alias, version=version),
+        ]
+        if not actions:
+            return
+        try:
+            # Deletions with an external version would create a concrete index under the alias's
+            # name (require_alias only guards index operations): never write before a rebuild made it.
+            if not elastic.client().indices.exists_alias(name=alias):
+                raise elastic.Unavailable(f"the alias {alias} does not exist yet: run search_index --rebuild")
+            _, errors = helpers.bulk(
+                elastic.client(),
+                actions,
+                refresh=True,
+                require_alias=True,
+                raise_on_error=False,
+                max_retries=0,
+            )
+        except elastic.ERRORS as error:
+            raise elastic.Unavailable(str(error)) from error
+        failures = [error for error in errors if not _harmless(error)]
+        if failures:
+            raise elastic.Unavailable(f"{len(failures)} bulk errors, first: {failures[0]}")
+
+    def start_rebuild(self) -> Rebuild:
+        from search.bulkload import Loader
+
+        loader = Loader()
+        loader.start()
+        return loader
+
+    def fingerprints(self) -> dict[str, str]:
+        if not elastic.indices_behind_alias():
+            return {}
+        try:
+            hits = helpers.scan(
+                elastic.client(), index=elastic.alias_name(), query={"_source": ["fingerprint"]}, size=1000
+            )
+            return {hit["_id"]: hit["_source"].get("fingerprint", "") for hit in hits}
+        except elastic.ERRORS as error:
+            raise elastic.Unavailable(str(error)) from error
+
+
+def _harmless(error: dict) -> bool:
+    (operation,) = error.values()
+    reason = (operation.get("error") or {}).get("type", "")
+    return reason == "version_conflict_engine_exception" or (
+        operation.get("status") == 404 and not operation.get("error")
+    )
+
 
 def _snippet(highlight: dict) -> str:
     """The first highlighted fragment that marks a match; else the start of the summary or body."""
-    fragments = [highlight[name][0] for name in SNIPPET_FIELDS if highlight.get(name)]
+    fragments = [highlight[name][0] for name in HIGHLIGHTED if highlight.get(name)]
     for fragment in fragments:
         if text.MARK_START in fragment:
             return text.marked(fragment)

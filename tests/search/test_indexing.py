@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 from portal import access
-from search import documents, elastic, indexing, service
+from search import elastic, indexing, service
 from search.models import IndexChange, SearchDocument
 from tests.factories import (
     AccessRuleFactory,
@@ -162,7 +162,7 @@ def test_documents_carry_the_rules_the_policy_says_govern_each_page(course, loca
     AccessRuleFactory(page=module, cohorts=[CohortFactory()])
     translated = module.copy_for_translation(locale_ar, copy_parents=True)
     translated.save_revision().publish()
-    built = documents.build(documents.rows_for([course.pk, module.pk, translated.pk]))
+    built = indexing.documents_for_pages([course.pk, module.pk, translated.pk])
     assert len(built) == 3
     for document in built:
         page = Page.objects.get(pk=document.id)

@@ -50,7 +50,14 @@ def test_rebuild_then_check_is_clean(modules, capsys):
 def test_check_reports_stale_and_extra_documents(modules, capsys):
     SearchDocument.objects.filter(page_id=modules[0].pk).update(fingerprint="0" * 40, title="Old title")
     SearchDocument.objects.create(
-        page_id=999_999, type="module", locale="en", title="Ghost", url="/", fingerprint="x"
+        key="999999",
+        object_id=999_999,
+        page_id=999_999,
+        type="module",
+        locale="en",
+        title="Ghost",
+        url="/",
+        fingerprint="x",
     )
     with pytest.raises(CommandError):
         call_command("search_index", "--check")

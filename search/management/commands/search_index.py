@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tqdm import tqdm
 
-from search import documents, elastic, indexing
+from search import engines, indexing, registry
+from search.engines import EngineUnavailable
 
 
 class Command(BaseCommand):
     help = (
-        "Maintain the search indexes. --rebuild fills the database engine's documents and, when "
-        "ELASTICSEARCH_URL is set, a new Elasticsearch index that replaces the old one behind the alias "
-        "atomically (searches keep working, changes made meanwhile are re-applied). --check compares the "
-        "database with the indexes and exits with status 1 on drift. --drain applies pending changes "
-        "from the outbox now (for cron, or after an outage)."
+        "Maintain the search indexes of every configured engine (SEARCH_ENGINES). --rebuild fills the "
+        "database engine's documents and, when ELASTICSEARCH_URL is set, a new Elasticsearch index that "
+        "replaces the old one behind the alias atomically (searches keep working, changes made meanwhile "
+        "are re-applied). --check compares the database with the indexes and exits with status 1 on "
+        "drift. --drain applies pending changes from the outbox now (for cron, or after an outage)."
     )
 
     def add_arguments(self, parser):
@@ -26,9 +26,9 @@ class Command(BaseCommand):
         action.add_argument("--drain", action="store_true", help="apply pending index changes")
         parser.add_argument(
             "--engine",
-            choices=["all", *indexing.SINKS],
+            choices=["all", *engines.available_names()],
             default="all",
-            help="rebuild only the database engine's documents or only the Elasticsearch index",
+            help="rebuild one engine only (the database engine's documents, or the Elasticsearch index)",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -37,27 +37,22 @@ class Command(BaseCommand):
     ):
         try:
             if rebuild:
-                sinks = indexing.SINKS if engine == "all" else (engine,)
-                self.run_rebuild(sinks=sinks, show_progress=not no_progress)
+                self.run_rebuild(only=None if engine == "all" else [engine], show_progress=not no_progress)
             elif check:
                 self.run_check()
             else:
                 self.run_drain()
-        except (elastic.Unavailable, *elastic.ERRORS) as error:
-            raise CommandError(f"Elasticsearch is not available: {error}") from error
+        except EngineUnavailable as error:
+            raise CommandError(f"A search engine is not available: {error}") from error
 
-    def run_rebuild(self, *, sinks, show_progress: bool) -> None:
-        targets = []
-        if "database" in sinks:
-            targets.append("the database engine's documents")
-        if "elasticsearch" in sinks and settings.ELASTICSEARCH_URL:
-            targets.append(f"a new Elasticsearch index behind {elastic.alias_name()}")
-        if not targets:
-            raise CommandError("Nothing to rebuild: ELASTICSEARCH_URL is not set.")
-        self.stdout.write(f"Rebuilding {' and '.join(targets)}…")
-        total = documents.count_indexed_pages()
-        with tqdm(total=total, unit="page", disable=not show_progress, file=self.stderr) as bar:
-            report = indexing.rebuild(sinks=sinks, progress=bar.update)
+    def run_rebuild(self, *, only: list[str] | None, show_progress: bool) -> None:
+        names = [engine.name for engine in engines.configured() if only is None or engine.name in only]
+        if not names:
+            raise CommandError(f"Nothing to rebuild: the {only[0]} engine is not configured here.")
+        self.stdout.write(f"Rebuilding the {' and the '.join(names)} engine{'s' if len(names) > 1 else ''}…")
+        total = registry.count_indexable()
+        with tqdm(total=total, unit="document", disable=not show_progress, file=self.stderr) as bar:
+            report = indexing.rebuild(only=only, progress=bar.update)
         rate = report.documents / report.seconds if report.seconds else 0
         self.stdout.write(
             self.style.SUCCESS(
@@ -67,18 +62,15 @@ class Command(BaseCommand):
         )
         if report.index:
             removed = ", ".join(report.removed_indices) or "none"
-            self.stdout.write(f"Alias {elastic.alias_name()} → {report.index}; removed indices: {removed}.")
+            self.stdout.write(f"New index {report.index} in use; removed indices: {removed}.")
 
     def run_check(self) -> None:
         drifts = indexing.check()
         for drift in drifts:
             if not drift:
-                self.stdout.write(self.style.SUCCESS(f"{drift.sink}: in sync"))
-                continue
-            for label, ids in (("missing", drift.missing), ("extra", drift.extra), ("stale", drift.stale)):
-                if ids:
-                    sample = ", ".join(str(pk) for pk in sorted(ids)[:20])
-                    self.stderr.write(f"{drift.sink}: {len(ids)} {label} (page ids {sample})")
+                self.stdout.write(self.style.SUCCESS(f"{drift.engine}: in sync"))
+            for line in drift.lines():
+                self.stderr.write(line)
         if any(drifts):
             raise CommandError("The search indexes drifted from the database: run search_index --rebuild.")
 
