@@ -7,6 +7,9 @@ reasons to invalid parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -39,36 +42,38 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
-def _anonymous() -> JsonResponse:
-    return JsonResponse({"error": _("Authentication required.")}, status=401)
+def _api(view: Callable[[HttpRequest, SearchForm], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
+    """The API's opening checks, once: GET only, 401 JSON for anonymous callers, 400 JSON with the
+    reasons for invalid parameters; the view gets the valid form."""
+
+    @require_GET
+    @wraps(view)
+    def checked(request: HttpRequest) -> JsonResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": _("Authentication required.")}, status=401)
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse(
+                {"error": _("Invalid parameters."), "fields": form.error_reasons()}, status=400
+            )
+        return view(request, form)
+
+    return checked
 
 
-def _invalid(form: SearchForm) -> JsonResponse:
-    return JsonResponse({"error": _("Invalid parameters."), "fields": form.error_reasons()}, status=400)
+def _json(data: dict) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
-def search_api(request: HttpRequest) -> JsonResponse:
-    if not request.user.is_authenticated:
-        return _anonymous()
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return _invalid(form)
+@_api
+def search_api(request: HttpRequest, form: SearchForm) -> JsonResponse:
     results = service.search(
         request.user, form.cleaned_data["q"], form.filters, form.page_number, sort=form.sort_order
     )
-    return JsonResponse(results.as_json(), json_dumps_params={"ensure_ascii": False})
+    return _json(results.as_json())
 
 
-@require_GET
-def suggest_api(request: HttpRequest) -> JsonResponse:
-    if not request.user.is_authenticated:
-        return _anonymous()
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return _invalid(form)
+@_api
+def suggest_api(request: HttpRequest, form: SearchForm) -> JsonResponse:
     suggestions = service.suggest(request.user, form.cleaned_data["q"])
-    return JsonResponse(
-        {"suggestions": [{"title": item.title, "url": item.url} for item in suggestions]},
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return _json({"suggestions": [{"title": item.title, "url": item.url} for item in suggestions]})
