@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
 import pytest
 
 from curriculum.models import ModuleProgress
@@ -54,15 +56,23 @@ def test_a_head_request_records_nothing(client, module):
     assert not ModuleProgress.objects.exists()
 
 
-@pytest.mark.parametrize("preview", ["view_draft", "revision"])
-def test_an_instructors_preview_records_nothing(instructor_client, module, preview):
+def preview_url(client, module, preview: str) -> str:
+    if preview == "edit":  # the editor's preview panel: the form is posted, then the preview shown
+        url = reverse("wagtailadmin_pages:preview_on_edit", args=(module.pk,))
+        body = streamfield([("rich_text", rich_text("<p>Changed, not yet saved.</p>"))])
+        fields = {"title": module.title, "slug": module.slug, "summary": module.summary, "body": body}
+        fields |= {"classification": module.classification, "objectives": streamfield([])}
+        assert client.post(url, nested_form_data(fields)).json()["is_valid"]
+        return url
     if preview == "view_draft":
-        url = reverse("wagtailadmin_pages:view_draft", args=(module.pk,))
-    else:
-        revision = module.save_revision()
-        url = reverse("wagtailadmin_pages:revisions_view", args=(module.pk, revision.pk))
+        return reverse("wagtailadmin_pages:view_draft", args=(module.pk,))
+    revision = module.save_revision()
+    return reverse("wagtailadmin_pages:revisions_view", args=(module.pk, revision.pk))
 
-    response = instructor_client.get(url)
+
+@pytest.mark.parametrize("preview", ["edit", "view_draft", "revision"])
+def test_an_instructors_preview_records_nothing(instructor_client, module, preview):
+    response = instructor_client.get(preview_url(instructor_client, module, preview))
 
     assert response.status_code == 200
     assert "Mission analysis" in response.content.decode()
