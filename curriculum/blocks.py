@@ -4,9 +4,18 @@ One block set serves modules, courses, programmes and guides, so an editor learn
 Markdown bundle maps onto it one way (see curriculum.bundle.markdown).
 """
 
+import html
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock as HandsontableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -14,6 +23,54 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "code", "superscript", "subscript"]
+
+# --- the URLs a body may store: http/https only; videos only from the providers whose players the
+# Content-Security-Policy lets the page frame (CONTENT_SECURITY_POLICY_EMBED_ORIGINS). The bundle
+# importer (curriculum.bundle.markdown) and the admin (the blocks' clean) both ask these functions.
+
+# The hosts an editor pastes a video link from, for each player origin the policy allows; an origin
+# not listed here allows links on its own host only.
+EMBED_PROVIDER_HOSTS = {
+    "www.youtube.com": ("youtube.com", "youtu.be"),
+    "www.youtube-nocookie.com": ("youtube-nocookie.com",),
+    "player.vimeo.com": ("vimeo.com",),
+}
+_URL_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def url_error(url: str) -> str | None:
+    """Why `url` may not be stored in a body, or None when it is an absolute http(s) URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return gettext("“%(url)s” is not an http or https URL") % {"url": url}
+    return None
+
+
+def video_url_error(url: str) -> str | None:
+    """Why `url` may not be a video, or None when it is http(s) on an allowed provider's host."""
+    if error := url_error(url):
+        return error
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    allowed = set()
+    for origin in settings.CONTENT_SECURITY_POLICY_EMBED_ORIGINS:
+        origin_host = (urlsplit(origin).hostname or "").lower()
+        allowed.update(EMBED_PROVIDER_HOSTS.get(origin_host, (origin_host,)))
+    if any(host == domain or host.endswith(f".{domain}") for domain in allowed if domain):
+        return None
+    return gettext("“%(url)s” is not from an allowed video provider (%(providers)s)") % {
+        "url": url,
+        "providers": ", ".join(sorted(allowed)),
+    }
+
+
+def rich_text_url_errors(value: str) -> list[str]:
+    """Why the links and sources in stored rich text may not be kept (internal links have no href)."""
+    errors = []
+    for match in _URL_ATTRIBUTE.finditer(str(value)):
+        url = html.unescape(match.group(1) if match.group(1) is not None else match.group(2))
+        if error := url_error(url):
+            errors.append(error)
+    return errors
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -54,6 +111,13 @@ class VideoBlock(blocks.StructBlock):
     video = EmbedBlock(label=_("video URL"))
     caption = blocks.CharBlock(label=_("caption"), required=False)
 
+    def clean(self, value):
+        # Before Wagtail's own check, which asks the provider for the embed over the network.
+        url = getattr(value.get("video"), "url", None) or ""
+        if url and (error := video_url_error(url)):
+            raise StructBlockValidationError({"video": ValidationError(error)})
+        return super().clean(value)
+
     class Meta:
         icon = "media"
         template = "curriculum/blocks/video.html"
@@ -65,6 +129,11 @@ class CalloutBlock(blocks.StructBlock):
         choices=[("note", _("Note")), ("warning", _("Warning"))], default="note", label=_("kind")
     )
     text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("text"))
+
+    def clean(self, value):
+        if errors := rich_text_url_errors(getattr(value.get("text"), "source", value.get("text") or "")):
+            raise StructBlockValidationError({"text": ValidationError(errors)})
+        return super().clean(value)
 
     class Meta:
         icon = "warning"
@@ -115,3 +184,18 @@ class BodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     table = TableBlock()
     key_terms = KeyTermsBlock()
+
+    def clean(self, value):
+        """The children's own validation (videos, callouts), and the links of every text block."""
+        block_errors, non_block_errors, cleaned = {}, None, None
+        try:
+            cleaned = super().clean(value)
+        except StreamBlockValidationError as error:
+            block_errors, non_block_errors = dict(error.block_errors), error.non_block_errors
+        for index, child in enumerate(value):
+            source = getattr(child.value, "source", child.value)
+            if child.block_type == "rich_text" and (errors := rich_text_url_errors(source)):
+                block_errors.setdefault(index, ValidationError(errors))
+        if block_errors or non_block_errors:
+            raise StreamBlockValidationError(block_errors=block_errors, non_block_errors=non_block_errors)
+        return cleaned

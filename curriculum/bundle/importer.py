@@ -17,6 +17,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page
 
 from curriculum import roles
+from curriculum.bundle.accounts import plan_account, refusal, split_name
 from curriculum.bundle.markdown import References, markdown_to_blocks
 from curriculum.bundle.validation import DEFAULT_LOCALE, BundleError, locale_of, validate_bundle
 from curriculum.models import (
@@ -49,6 +50,10 @@ class ImportReport:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     dry_run: bool = False
+    # existing accounts: username → the fields the import changes (or, in a dry run, would change)
+    account_changes: dict[str, list[str]] = field(default_factory=dict)
+    # existing accounts whose bundle password differs and was kept (no --reset-passwords)
+    passwords_kept: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
         getattr(self, outcome)[kind] += 1
@@ -62,16 +67,17 @@ class _DryRunRollback(Exception):
     pass
 
 
-def import_bundle(data: dict, *, dry_run: bool = False) -> ImportReport:
+def import_bundle(data: dict, *, dry_run: bool = False, reset_passwords: bool = False) -> ImportReport:
     """Validate and import `data`. Raises BundleInvalid (with every error) and writes nothing if
-    anything is wrong; with `dry_run`, reports what would change and rolls everything back."""
-    errors = validate_bundle(data)
+    anything is wrong; with `dry_run`, reports what would change and rolls everything back. The
+    passwords of existing accounts change only with `reset_passwords`."""
+    errors = validate_bundle(data, reset_passwords=reset_passwords)
     if errors:
         raise BundleInvalid(errors)
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
-            _Importer(data, report).run()
+            _Importer(data, report, reset_passwords=reset_passwords).run()
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -80,9 +86,10 @@ def import_bundle(data: dict, *, dry_run: bool = False) -> ImportReport:
 
 
 class _Importer:
-    def __init__(self, data: dict, report: ImportReport) -> None:
+    def __init__(self, data: dict, report: ImportReport, *, reset_passwords: bool = False) -> None:
         self.data = data
         self.report = report
+        self.reset_passwords = reset_passwords
         self.path = ""
 
     # -- orchestration -----------------------------------------------------------------------
@@ -176,14 +183,25 @@ class _Importer:
 
     def _user(self, item: dict) -> None:
         user_model = get_user_model()
-        first, _, last = item.get("full_name", "").strip().rpartition(" ")
-        first, last = (first, last) if first else (last, "")
+        existing = user_model.objects.filter(username=item["username"]).first()
+        if existing is not None:
+            plan = plan_account(item, existing, reset_passwords=self.reset_passwords)
+            if reason := refusal(existing, plan):  # validation refuses these first; never write one
+                raise ValidationError(reason)
+            if plan.password_kept:
+                self.report.passwords_kept.append(existing.get_username())
+            if plan.changes:
+                self.report.account_changes[existing.get_username()] = plan.changes
+            elif existing.is_superuser or existing.is_staff or roles.role_of(existing) != "officer":
+                self.report.count("user", "unchanged")
+                return
+        first, last = split_name(item.get("full_name", ""))
         values = {"first_name": first, "last_name": last, "email": item.get("email", "")}
         user = self._record(
             "user", user_model, {"username": item["username"]}, values, exclude_from_clean=["password"]
         )
         password = item.get("password")
-        if password and not user.check_password(password):
+        if password and (existing is None or self.reset_passwords) and not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
         elif not password and not user.password:

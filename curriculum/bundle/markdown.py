@@ -24,6 +24,8 @@ from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 from markdownify import MarkdownConverter
 
+from curriculum.blocks import rich_text_url_errors, video_url_error
+
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
 ALERT = re.compile(r"^\[!(NOTE|WARNING|TERMS|VIDEO)\]\s*$", re.IGNORECASE)
 IMAGE_ONLY = re.compile(r'^!\[(?P<alt>[^\]]*)\]\(image:(?P<id>\d+)(?:\s+"(?P<caption>(?:[^"\\]|\\.)*)")?\)$')
@@ -90,7 +92,25 @@ def markdown_to_blocks(text: str, refs: References) -> Conversion:
         else:
             pending_rich.append(_rich_text(_md.renderer.render(group, _md.options, {})))
     flush_rich()
+    result.errors.extend(_url_errors(result.blocks))
     return result
+
+
+def _url_errors(stream: list[dict]) -> list[str]:
+    """The same URL rules as the blocks' validation in the admin (curriculum.blocks)."""
+    errors = []
+    for position, block in enumerate(stream, start=1):
+        kind, value = block["type"], block["value"]
+        if kind == "video":
+            found = [video_url_error(value["video"])] if value["video"] else []
+        elif kind == "rich_text":
+            found = rich_text_url_errors(value)
+        elif kind == "callout":
+            found = rich_text_url_errors(value["text"])
+        else:
+            continue
+        errors.extend(f"block {position} ({kind}): {error}" for error in found if error)
+    return errors
 
 
 def _matching_close(tokens, start: int) -> int:

@@ -7,6 +7,7 @@ bundle or in the portal) are reported together, each with its path in the bundle
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 from collections.abc import Iterator
@@ -46,17 +47,53 @@ def format_path(parts) -> str:
     return text
 
 
-def schema_errors(data: dict) -> list[BundleError]:
+def _schema_violations(data: dict) -> list[jsonschema.ValidationError]:
     validator = jsonschema.Draft202012Validator(bundle_schema(), format_checker=jsonschema.FormatChecker())
+    return list(validator.iter_errors(data))
+
+
+def schema_errors(data: dict) -> list[BundleError]:
     return sorted(
-        BundleError(format_path(error.absolute_path), error.message) for error in validator.iter_errors(data)
+        BundleError(format_path(error.absolute_path), error.message) for error in _schema_violations(data)
     )
+
+
+# Violations that leave their object usable: unexpected keys are ignored, and missing required keys
+# are read with .get(); every other violation removes the offending value before the later stages.
+_KEEP_OBJECT = {"additionalProperties", "required"}
+
+
+def _without_violations(data: dict, violations: list[jsonschema.ValidationError]) -> dict:
+    """A copy of `data` without the values that break the schema, so that the referential checks can
+    run on everything else (a value in a list becomes None, keeping the other items' paths)."""
+    pruned = copy.deepcopy(data)
+    for violation in violations:
+        path = list(violation.absolute_path)
+        if not path or violation.validator in _KEEP_OBJECT:
+            continue
+        parent = pruned
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
+            parent[path[-1]] = None
+    return pruned
+
+
+def _each(items) -> list[tuple[int, dict]]:
+    """(index, item) for the items of a list that are objects (others were schema errors)."""
+    return [(i, item) for i, item in enumerate(items or []) if isinstance(item, dict)]
 
 
 def iter_modules(data: dict) -> Iterator[tuple[str, dict, dict]]:
     """(path, course, module) for every module in the bundle."""
-    for c, course in enumerate(data.get("courses", [])):
-        for m, module in enumerate(course.get("modules", [])):
+    for c, course in _each(data.get("courses")):
+        for m, module in _each(course.get("modules")):
             yield f"courses[{c}].modules[{m}]", course, module
 
 
@@ -68,25 +105,29 @@ class _Known:
     """What exists, in the bundle or already in the portal, for referential checks."""
 
     def __init__(self, data: dict) -> None:
-        self.nations = {n["code"] for n in data.get("nations", [])} | set(
+        self.nations = {n.get("code") for _, n in _each(data.get("nations"))} | set(
             Nation.objects.values_list("code", flat=True)
         )
-        self.programmes = {p["slug"] for p in data.get("programmes", [])} | set(
+        self.programmes = {p.get("slug") for _, p in _each(data.get("programmes"))} | set(
             ProgrammePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
         )
-        self.cohorts = {c["slug"] for c in data.get("cohorts", [])} | set(
+        self.cohorts = {c.get("slug") for _, c in _each(data.get("cohorts"))} | set(
             Cohort.objects.values_list("slug", flat=True)
         )
-        self.tracks = {t["slug"] for t in data.get("tracks", [])} | set(
+        self.tracks = {t.get("slug") for _, t in _each(data.get("tracks"))} | set(
             Track.objects.values_list("slug", flat=True)
         )
-        self.terms = {g["term"] for g in data.get("glossary", [])} | set(
+        self.terms = {g.get("term") for _, g in _each(data.get("glossary"))} | set(
             GlossaryTerm.objects.values_list("term", flat=True)
         )
-        self.courses = {c["slug"] for c in data.get("courses", []) if locale_of(c) == DEFAULT_LOCALE} | set(
+        self.courses = {
+            c.get("slug") for _, c in _each(data.get("courses")) if locale_of(c) == DEFAULT_LOCALE
+        } | set(
             CoursePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list("slug", flat=True)
         )
-        self.guides = {g["slug"] for g in data.get("guides", []) if locale_of(g) == DEFAULT_LOCALE} | set(
+        self.guides = {
+            g.get("slug") for _, g in _each(data.get("guides")) if locale_of(g) == DEFAULT_LOCALE
+        } | set(
             CultureGuidePage.objects.filter(locale__language_code=DEFAULT_LOCALE).values_list(
                 "slug", flat=True
             )
@@ -95,7 +136,7 @@ class _Known:
         self.module_course = dict(_module_parents(DEFAULT_LOCALE))
         for _, course, module in iter_modules(data):
             if locale_of(module) == DEFAULT_LOCALE:
-                self.module_course[module["slug"]] = course["slug"]
+                self.module_course[module.get("slug")] = course.get("slug")
 
 
 def _module_parents(locale: str) -> list[tuple[str, str]]:
@@ -138,43 +179,45 @@ def referential_errors(data: dict) -> list[BundleError]:
             errors.append(BundleError(f"{path}.translation_of", "a translation needs a locale other than en"))
         check(f"{path}.translation_of", source, pool, what)
 
-    _check_unique(errors, "nations", data.get("nations", []), lambda n: n["code"])
+    _check_unique(errors, "nations", data.get("nations"), lambda n: n.get("code"))
     for kind in ("programmes", "cohorts", "tracks"):
-        _check_unique(errors, kind, data.get(kind, []), lambda item: item["slug"])
-    _check_unique(errors, "users", data.get("users", []), lambda u: u["username"])
-    _check_unique(errors, "glossary", data.get("glossary", []), lambda g: g["term"])
-    _check_unique(errors, "courses", data.get("courses", []), lambda c: (c["slug"], locale_of(c)))
-    _check_unique(errors, "guides", data.get("guides", []), lambda g: (g["slug"], locale_of(g)))
+        _check_unique(errors, kind, data.get(kind), lambda item: item.get("slug"))
+    _check_unique(errors, "users", data.get("users"), lambda u: u.get("username"))
+    _check_unique(errors, "glossary", data.get("glossary"), lambda g: g.get("term"))
+    _check_unique(
+        errors, "courses", data.get("courses"), lambda c: c.get("slug") and (c["slug"], locale_of(c))
+    )
+    _check_unique(errors, "guides", data.get("guides"), lambda g: g.get("slug") and (g["slug"], locale_of(g)))
     seen_modules: dict[tuple[str, str], str] = {}
     for path, _, module in iter_modules(data):
-        key = (module["slug"], locale_of(module))
-        if key in seen_modules:
+        key = (module.get("slug"), locale_of(module))
+        if key[0] is not None and key in seen_modules:
             errors.append(
                 BundleError(f"{path}.slug", f'module "{key[0]}" ({key[1]}) is also at {seen_modules[key]}')
             )
         seen_modules.setdefault(key, path)
 
-    for i, programme in enumerate(data.get("programmes", [])):
+    for i, programme in _each(data.get("programmes")):
         path = f"programmes[{i}]"
         for j, code in enumerate(programme.get("partner_nations", [])):
             check(f"{path}.partner_nations[{j}]", code, known.nations, "nation")
         check_access(path, programme.get("access"))
         check_body(path, programme)
-    for i, cohort in enumerate(data.get("cohorts", [])):
+    for i, cohort in _each(data.get("cohorts")):
         check(f"cohorts[{i}].programme", cohort.get("programme"), known.programmes, "programme")
         _check_window(errors, f"cohorts[{i}]", cohort.get("starts_on"), cohort.get("ends_on"), "ends_on")
-    for i, user in enumerate(data.get("users", [])):
+    for i, user in _each(data.get("users")):
         check(f"users[{i}].nation", user.get("nation"), known.nations, "nation")
         for j, slug in enumerate(user.get("cohorts", [])):
             check(f"users[{i}].cohorts[{j}]", slug, known.cohorts, "cohort")
-    for i, course in enumerate(data.get("courses", [])):
+    for i, course in _each(data.get("courses")):
         path = f"courses[{i}]"
         check(f"{path}.track", course.get("track"), known.tracks, "track")
         check(f"{path}.programme", course.get("programme"), known.programmes, "programme")
         check_translation(path, course, known.courses, "course")
         check_access(path, course.get("access"))
         check_body(path, course)
-        for m, module in enumerate(course.get("modules", [])):
+        for m, module in _each(course.get("modules")):
             module_path = f"{path}.modules[{m}]"
             if locale_of(module) != locale_of(course):
                 errors.append(
@@ -194,7 +237,7 @@ def referential_errors(data: dict) -> list[BundleError]:
                 )
             check_access(module_path, module.get("access"))
             check_body(module_path, module)
-    for i, guide in enumerate(data.get("guides", [])):
+    for i, guide in _each(data.get("guides")):
         check_translation(f"guides[{i}]", guide, known.guides, "guide")
         check_access(f"guides[{i}]", guide.get("access"))
         check_body(f"guides[{i}]", guide)
@@ -203,8 +246,10 @@ def referential_errors(data: dict) -> list[BundleError]:
 
 def _check_unique(errors: list[BundleError], kind: str, items: list[dict], identity) -> None:
     seen: dict = {}
-    for i, item in enumerate(items):
+    for i, item in _each(items):
         key = identity(item)
+        if key is None:
+            continue
         if key in seen:
             errors.append(BundleError(f"{kind}[{i}]", f"duplicate of {kind}[{seen[key]}] ({key})"))
         seen.setdefault(key, i)
@@ -225,9 +270,27 @@ def _exists(app_label: str, model_name: str):
     return lambda pk: model.objects.filter(pk=pk).exists()
 
 
-def validate_bundle(data: dict) -> list[BundleError]:
-    """Every problem with `data`, schema first; referential checks only run on a well-formed bundle."""
-    errors = schema_errors(data)
-    if errors:
-        return errors
-    return referential_errors(data)
+def account_errors(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
+    """The bundle's users that name a superuser, or a staff account it would change: refused."""
+    from django.contrib.auth import get_user_model
+
+    from curriculum.bundle.accounts import plan_account, refusal
+
+    items = {item.get("username"): (i, item) for i, item in _each(data.get("users"))}
+    errors = []
+    for user in get_user_model().objects.filter(username__in=[name for name in items if name]):
+        i, item = items[user.get_username()]
+        if reason := refusal(user, plan_account(item, user, reset_passwords=reset_passwords)):
+            errors.append(BundleError(f"users[{i}]", reason))
+    return sorted(errors)
+
+
+def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
+    """Every problem with `data`: the schema's, then the referential checks, which run on the bundle
+    without the values the schema rejected (so an impossible date and an unknown cohort elsewhere
+    are both reported)."""
+    violations = _schema_violations(data)
+    errors = [BundleError(format_path(v.absolute_path), v.message) for v in violations]
+    pruned = _without_violations(data, violations) if violations else data
+    later = referential_errors(pruned) + account_errors(pruned, reset_passwords=reset_passwords)
+    return sorted(set(errors + later))

@@ -12,11 +12,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="the bundle file (.json, .yaml or .yml)")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="validate and report what would change (each existing account's fields too); write nothing",
+        )
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="also set the bundle's passwords on existing officer accounts (else only new ones get them)",
+        )
 
-    def handle(self, *args, path: str, dry_run: bool, **options) -> None:
+    def handle(self, *args, path: str, dry_run: bool, reset_passwords: bool, **options) -> None:
         try:
-            report = import_bundle(read_bundle(path), dry_run=dry_run)
+            report = import_bundle(read_bundle(path), dry_run=dry_run, reset_passwords=reset_passwords)
         except BundleFileError as error:
             raise CommandError(str(error)) from error
         except BundleInvalid as invalid:
@@ -32,6 +41,15 @@ def summarise(report: ImportReport) -> str:
         f"  {kind}: {report.created[kind]} created, {report.updated[kind]} updated, "
         f"{report.unchanged[kind]} unchanged"
         for kind in kinds
+    ]
+    verb = "would change" if report.dry_run else "changed"
+    lines += [
+        f"  account {username}: {verb} {', '.join(fields)}"
+        for username, fields in sorted(report.account_changes.items())
+    ]
+    lines += [
+        f"  account {username}: password kept (the bundle's differs; pass --reset-passwords to set it)"
+        for username in sorted(report.passwords_kept)
     ]
     head = "Dry run: nothing was written." if report.dry_run else "Imported."
     return "\n".join([head, *lines])
