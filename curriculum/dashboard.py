@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import cached_property
 
 from wagtail.models import Page
@@ -35,7 +36,6 @@ class Dashboard:
     def __init__(self, user) -> None:
         self.user = user
         self.today = access.today_for(user)
-        self.locale = navigation.current_locale()
 
     @cached_property
     def cohorts(self) -> list[CohortCard]:
@@ -50,19 +50,23 @@ class Dashboard:
 
     @cached_property
     def courses(self) -> list[CourseCard]:
-        courses = navigation.visible(self.user, CoursePage.objects.filter(locale=self.locale)).order_by(
-            "path"
-        )
-        modules = list(
-            navigation.visible(self.user, ModulePage.objects.filter(locale=self.locale)).order_by("path")
-        )
+        """Every course the officer may read, in their language where it is translated, each with the
+        modules of it they may read (in any language, one per translation group): progress is kept
+        by translation key, so reading either language counts."""
+        courses = navigation.readable(self.user, CoursePage.objects.all(), related=["track"])
+        modules = navigation.readable(self.user, ModulePage.objects.all())
         entries = progress.progress_by_key(self.user, modules)
-        by_course: dict[str, list[Page]] = {}
+        parent_keys = dict(
+            CoursePage.objects.filter(
+                path__in={module.path[: -Page.steplen] for module in modules}
+            ).values_list("path", "translation_key")
+        )
+        by_course: dict = {}
         for module in modules:
-            by_course.setdefault(module.path[: -Page.steplen], []).append(module)
+            by_course.setdefault(parent_keys.get(module.path[: -Page.steplen]), []).append(module)
         cards = []
-        for course in courses.select_related("track"):
-            course_modules = by_course.get(course.path, [])
+        for course in courses:
+            course_modules = by_course.get(course.translation_key, [])
             if course_modules:
                 cards.append(CourseCard(course, progress.course_progress(self.user, course_modules, entries)))
         # Courses in progress first, then the rest in tree order.
@@ -70,23 +74,32 @@ class Dashboard:
 
     @cached_property
     def continue_module(self) -> Page | None:
-        """The most recently opened module not yet completed, in the active language if translated."""
+        """The most recently opened module not yet completed, in the reader's language if translated."""
         if access.is_simulated(self.user) or access.is_anonymous(self.user):
             return None
-        entries = ModuleProgress.objects.filter(user=self.user, completed_at__isnull=True).order_by(
-            "-last_viewed_at"
+        keys = list(
+            ModuleProgress.objects.filter(user=self.user, completed_at__isnull=True)
+            .order_by("-last_viewed_at")
+            .values_list("module_key", flat=True)[:10]
         )
-        for entry in entries[:10]:
-            candidates = ModulePage.objects.filter(translation_key=entry.module_key).live()
-            module = candidates.filter(locale=self.locale).first() or candidates.first()
-            if module and access.can_view(self.user, module):
-                return module
-        return None
+        readable = navigation.one_of_each(self.user, keys, ModulePage)
+        return next((readable[key] for key in keys if key in readable), None)
 
     @cached_property
     def recent_modules(self) -> list[Page]:
-        modules = ModulePage.objects.filter(locale=self.locale).exclude(last_published_at=None)
-        return list(navigation.visible(self.user, modules).order_by("-last_published_at")[:RECENT_MODULES])
+        """The most recently published modules, one per translation group, in the reader's language."""
+        published = ModulePage.objects.exclude(last_published_at=None)
+        # Each group has at most one page per language: so many rows hold RECENT_MODULES groups.
+        rows = (
+            navigation.visible(self.user, published)
+            .order_by("-last_published_at")
+            .values_list("translation_key", flat=True)[
+                : RECENT_MODULES * len(settings.WAGTAIL_CONTENT_LANGUAGES)
+            ]
+        )
+        keys = list(dict.fromkeys(rows))[:RECENT_MODULES]
+        readable = navigation.one_of_each(self.user, keys, ModulePage)
+        return [readable[key] for key in keys if key in readable]
 
     @cached_property
     def directions(self) -> set[str]:
@@ -100,11 +113,7 @@ class Dashboard:
 
     @cached_property
     def culture_picks(self) -> list[Page]:
-        guides = list(
-            navigation.visible(self.user, CultureGuidePage.objects.filter(locale=self.locale)).order_by(
-                "path"
-            )
-        )
+        guides = navigation.readable(self.user, CultureGuidePage.objects.all())
         mine = [guide for guide in guides if guide.audience in self.directions]
         everyone = [guide for guide in guides if guide.audience == CultureGuidePage.Audience.EVERYONE]
         return (mine + everyone)[:CULTURE_PICKS]

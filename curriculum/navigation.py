@@ -1,9 +1,20 @@
-"""Listings used by menus, breadcrumbs and course pages. Each asks the access policy."""
+"""Listings used by menus, breadcrumbs, course pages and the dashboard. Each asks the access policy.
+
+Every listing is in the reader's language: it holds one page per translation group, the reader's
+translation where one is live and readable, else the source-language page (else any). A page shown
+outside its own language is marked with the address it has in the reader's language (`shown_at`,
+honoured by `PortalPage.get_url_parts`), so that following it keeps the reader's chrome;
+`route_child` is the way back in: it finds a page of that address among the children of every page
+of a translation group, so `/ar/<path>` of an untranslated page serves its source.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
+from django.db.models import QuerySet
+from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -25,8 +36,131 @@ def visible(user, queryset):
     return access.viewable_pages(user, queryset=queryset.live())
 
 
+# --- one page per translation group, in the reader's language -----------------------------------
+
+
+def in_group_of(page: Page, model: type[Page] = Page) -> QuerySet:
+    """The children of `page` and of every other page of its translation group (all languages)."""
+    prefix = page.depth * Page.steplen
+    members = Page.objects.filter(translation_key=page.translation_key, depth=page.depth).values("path")
+    return model.objects.alias(group_parent_path=Substr("path", 1, prefix)).filter(
+        depth=page.depth + 1, group_parent_path__in=members
+    )
+
+
+def with_translations(pages: Iterable[Page], model: type[Page] = Page) -> QuerySet:
+    """`pages` and every translation of them."""
+    return model.objects.filter(translation_key__in={page.translation_key for page in pages})
+
+
+def readable(user, queryset: QuerySet, *, related: Iterable[str] = (), locale: Locale | None = None) -> list:
+    """The live pages of `queryset` (pages of any language) that `user` may view, one per translation
+    group: the reader's translation where there is one, else the source. In the source's tree order."""
+    pages = visible(user, queryset).select_related("locale", *related).order_by("path")
+    return in_reader_language(list(pages), locale or current_locale())
+
+
+def in_reader_language(pages: list[Page], locale: Locale) -> list[Page]:
+    """One page of each translation group among `pages` (already filtered by the policy): the one in
+    `locale`, else the one in the default (source) language, else the first; ordered by the tree path
+    of the group's source page. Pages not in `locale` are marked with their address in it."""
+    default_id = _default_locale_id()
+    groups: dict = {}
+    for page in pages:
+        groups.setdefault(page.translation_key, []).append(page)
+    chosen = []
+    for members in groups.values():
+        best = min(members, key=lambda p: (p.locale_id != locale.pk, p.locale_id != default_id, p.path))
+        source = next((p for p in members if p.locale_id == default_id), best)
+        chosen.append((source.path, best))
+    chosen.sort(key=lambda item: item[0])
+    result = [page for _, page in chosen]
+    mark_shown_in(locale, [page for page in result if page.locale_id != locale.pk])
+    return result
+
+
+def _default_locale_id() -> int:
+    return Locale.get_default().pk
+
+
+def mark_shown_in(locale: Locale, pages: list[Page]) -> None:
+    """Give each page (not in `locale`) its address in `locale`'s part of the site: the address of its
+    nearest ancestor translated into `locale`, then the slugs below it (what `route_child` follows)."""
+    if not pages:
+        return
+    steplen = Page.steplen
+    parents = {page.path[:-steplen] for page in pages if page.depth > access.LANDING_DEPTH}
+    home_length = steplen * access.LANDING_DEPTH
+    ancestor_paths = {path[:end] for path in parents for end in range(home_length, len(path) + 1, steplen)}
+    ancestors = {
+        page.path: page
+        for page in Page.objects.filter(path__in=ancestor_paths).only(
+            "path", "slug", "translation_key", "depth"
+        )
+    }
+    translated = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(
+            locale=locale, translation_key__in={page.translation_key for page in ancestors.values()}
+        )
+    }
+    prefixes: dict[str, str | None] = {}
+    for parent in parents:
+        slugs: list[str] = []
+        prefix = None
+        for end in range(len(parent), home_length - 1, -steplen):
+            ancestor = ancestors.get(parent[:end])
+            if ancestor is None:
+                break
+            translation = translated.get(ancestor.translation_key)
+            if translation is not None:
+                parts = translation.get_url_parts()
+                if parts and parts[2]:
+                    prefix = parts[2] + "".join(f"{slug}/" for slug in reversed(slugs))
+                break
+            slugs.append(ancestor.slug)
+        prefixes[parent] = prefix
+    for page in pages:
+        prefix = prefixes.get(page.path[:-steplen])
+        if prefix is not None:
+            page.shown_at = f"{prefix}{page.slug}/"
+
+
+def url_in_language(page: Page, locale: Locale, request: HttpRequest | None = None) -> str | None:
+    """The address of `page` for a reader of `locale`: its live translation's, else its own content
+    under that language's part of the site (`route_child` serves it there)."""
+    translation = page.get_translation_or_none(locale)
+    if translation is not None and translation.live:
+        return translation.get_url(request)
+    page = Page.objects.get(pk=page.pk)  # a fresh instance to mark
+    mark_shown_in(locale, [page])
+    return getattr(page, "shown_at", None)
+
+
+def route_child(page: Page, slug: str) -> Page | None:
+    """The child called `slug` of `page` or of another page of its translation group, for serving: a
+    live one first, in the reader's language first, then in the source language."""
+    locale = current_locale()
+    default_id = _default_locale_id()
+    candidates = list(in_group_of(page).filter(slug=slug))
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda child: (
+            not child.live,
+            child.locale_id != locale.pk,
+            child.path[: -Page.steplen] != page.path,
+            child.locale_id != default_id,
+        ),
+    )
+
+
+# --- the listings ------------------------------------------------------------------------------
+
+
 class Navigation:
-    """The tracks menu: courses visible to the user, grouped by track, in the active language."""
+    """The tracks menu: courses visible to the user, grouped by track, in the reader's language."""
 
     def __init__(self, user) -> None:
         self.user = user
@@ -37,13 +171,9 @@ class Navigation:
 
         if access.is_anonymous(self.user):
             return []
-        courses = (
-            visible(self.user, CoursePage.objects.filter(locale=current_locale()))
-            .select_related("track")
-            .order_by("track__title", "path")
-        )
+        courses = readable(self.user, CoursePage.objects.all(), related=["track"])
         grouped: dict[int, dict] = {}
-        for course in courses:
+        for course in sorted(courses, key=lambda course: course.track.title):  # stable: tree order
             entry = grouped.setdefault(course.track_id, {"track": course.track, "courses": []})
             entry["courses"].append(course)
         return list(grouped.values())
@@ -57,7 +187,7 @@ class Navigation:
         home = HomePage.objects.filter(locale=current_locale(), depth=2).first()
         if home is None:
             return []
-        return list(visible(self.user, home.get_children()).in_menu())
+        return readable(self.user, in_group_of(home).in_menu().specific())
 
 
 def navigation_for(request: HttpRequest) -> SimpleLazyObject:
@@ -65,30 +195,40 @@ def navigation_for(request: HttpRequest) -> SimpleLazyObject:
 
 
 def modules_for(user, *, course: Page) -> list[Page]:
-    """The live modules of `course` that `user` may view, in tree order."""
+    """The live modules of `course` (and of its translations) that `user` may view, in tree order."""
     from curriculum.models import ModulePage
 
-    return list(visible(user, ModulePage.objects.child_of(course)).order_by("path"))
+    return readable(user, in_group_of(course, ModulePage))
 
 
 def breadcrumbs(user, page: Page) -> list[Page]:
-    """Ancestors of `page` below the root that `user` may view, from the home page down."""
-    ancestors = page.get_ancestors().filter(depth__gte=2).live().order_by("depth")
-    return access.filter_viewable(user, ancestors)
+    """Ancestors of `page` below the root that `user` may view, from the home page down, each in the
+    reader's language where it is translated."""
+    ancestors = list(page.get_ancestors().filter(depth__gte=2))
+    crumbs = readable(user, with_translations(ancestors))
+    return sorted(crumbs, key=lambda crumb: crumb.depth)
 
 
 def neighbours(user, page: Page) -> tuple[Page | None, Page | None]:
-    """The previous and next sibling of `page` that `user` may view (modules in a course)."""
-    siblings = page.get_siblings(inclusive=False).type(type(page)).live().order_by("path")
-    readable = access.filter_viewable(user, siblings.only("id", "path", "title", "url_path", "depth"))
-    previous = [sibling for sibling in readable if sibling.path < page.path]
-    following = [sibling for sibling in readable if sibling.path > page.path]
-    return (previous[-1] if previous else None), (following[0] if following else None)
+    """The previous and next sibling of `page` that `user` may view (modules in a course), among the
+    siblings in every language of its parent, in the reader's language."""
+    siblings = readable(user, in_group_of(page.get_parent(), type(page)))
+    keys = [sibling.translation_key for sibling in siblings]
+    if page.translation_key not in keys:
+        return None, None
+    index = keys.index(page.translation_key)
+    previous = siblings[index - 1] if index > 0 else None
+    following = siblings[index + 1] if index + 1 < len(siblings) else None
+    return previous, following
 
 
 def children_for(user, page: Page, model: type[Page], related: list[str] | None = None) -> list[Page]:
-    """The live children of `page` of type `model` that `user` may view, in tree order."""
-    queryset = model.objects.child_of(page)
-    if related:
-        queryset = queryset.select_related(*related)
-    return list(visible(user, queryset).order_by("path"))
+    """The live children of `page` (and of its translations) of type `model` that `user` may view."""
+    return readable(user, in_group_of(page, model), related=related or ())
+
+
+def one_of_each(user, keys: Iterable, model: type[Page]) -> dict:
+    """For each translation key, the page of that group `user` may read, in the reader's language
+    where it is translated (groups they may not read are left out)."""
+    pages = readable(user, model.objects.filter(translation_key__in=list(keys)))
+    return {page.translation_key: page for page in pages}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -41,6 +42,28 @@ class PortalPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumbs"] = navigation.breadcrumbs(request.user, self)
         return context
+
+    def route(self, request, path_components):
+        """A child is looked for among the children of every page of this page's translation group,
+        so `/ar/<path>` of a page with no Arabic translation serves its source (inside the Arabic
+        chrome). Whether the reader may see what is found is asked when it is served, as ever."""
+        if not path_components:
+            return super().route(request, path_components)
+        child = navigation.route_child(self, path_components[0])
+        if child is None:
+            raise Http404
+        if child.path[: -self.steplen] == self.path:
+            child._cached_parent_obj = self
+        return child.specific.route(request, path_components[1:])
+
+    def get_url_parts(self, request=None):
+        # A listing in the reader's language marks a page shown outside its own language with its
+        # address in the reader's part of the site (curriculum.navigation.mark_shown_in).
+        parts = super().get_url_parts(request)
+        shown_at = getattr(self, "shown_at", None)
+        if shown_at is None or parts is None or parts[1] is None:
+            return parts
+        return parts[0], parts[1], shown_at
 
     search_fields = [*Page.search_fields, index.SearchField("summary", boost=2)]
 

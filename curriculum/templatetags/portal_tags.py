@@ -14,6 +14,7 @@ from django.utils.translation import get_language, get_language_info, ngettext, 
 
 from wagtail.models import Locale, Page
 
+from curriculum.navigation import url_in_language
 from portal.i18n import in_active_language
 
 register = template.Library()
@@ -33,7 +34,8 @@ def _home_url(language: str) -> str:
 def language_switcher(context, page=None, home_only=False):
     """A link to this content in the other language.
 
-    For a Wagtail page: its live translation when one exists, else the other language's home.
+    For a Wagtail page: its live translation when one exists, else the page itself under the other
+    language's prefix (shown in its own language there, with a notice).
     For other views under the language prefix (the glossary): the same view in the other language.
     `home_only` always links to the other home (used by the 404 page, which must reveal nothing).
     """
@@ -47,9 +49,9 @@ def language_switcher(context, page=None, home_only=False):
                 locale = Locale.objects.get_for_language(target)
             except Locale.DoesNotExist:
                 locale = None
-            translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.live:
-                url = translation.get_url(request)
+            # Its translation, else the page itself in the other language's chrome (served there
+            # from its source: curriculum.navigation.route_child).
+            url = url_in_language(page, locale, request) if locale else None
         elif request is not None:
             translated = translate_url(request.path, target)
             if translated != request.path:
@@ -62,7 +64,7 @@ def language_switcher(context, page=None, home_only=False):
         "language": target,
         "label": LANGUAGE_LABELS.get(target, get_language_info(target)["name_local"]),
         "bidi": get_language_info(target)["bidi"],
-        "is_translation": bool(url),
+        "is_translation": bool(url) and not (isinstance(page, Page) and _language_of(page) != target),
     }
 
 
@@ -161,3 +163,35 @@ def viewable_by(page, user):
     from portal import access
 
     return bool(page is not None and getattr(page, "live", False) and access.can_view(user, page))
+
+
+def _language_of(page) -> str:
+    """The language of a page's content (its locale's)."""
+    return page.locale.language_code.split("-")[0]
+
+
+def _active_language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+@register.simple_tag
+def lang_attrs(page):
+    """` lang="…" dir="…"` for content of `page` when its language is not the page chrome's (a page
+    shown in its source language to a reader of another), else nothing."""
+    if not isinstance(page, Page):
+        return ""
+    language = _language_of(page)
+    if language == _active_language():
+        return ""
+    return format_html(
+        ' lang="{}" dir="{}"', language, "rtl" if get_language_info(language)["bidi"] else "ltr"
+    )
+
+
+@register.simple_tag
+def untranslated_language(page):
+    """The name (in the active language) of `page`'s language when the page is shown to a reader of
+    another language because it has no translation in theirs; else ""."""
+    if not isinstance(page, Page) or _language_of(page) == _active_language():
+        return ""
+    return get_language_info(_language_of(page))["name_translated"]
