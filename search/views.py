@@ -1,8 +1,9 @@
 """The search page (`/search/`) and the JSON API (`/api/v1/search/`, `/api/v1/search/suggest/`).
 
 Thin views: `SearchForm` validates the request, `search.service` does the work, a template or
-`JsonResponse` renders it. The API answers 401 JSON to anonymous callers and 400 JSON with the
-reasons to invalid parameters.
+`JsonResponse` renders it. The API answers every refusal as JSON: 405 with `Allow` to a method other
+than GET, 403 with the reason to a CSRF failure (`portal.api`), 401 to anonymous callers and 400 with
+the reasons to invalid parameters.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal import api
 from search import labels, service
 from search.forms import SearchForm
 
@@ -43,12 +45,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _api(view: Callable[[HttpRequest, SearchForm], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
-    """The API's opening checks, once: GET only, 401 JSON for anonymous callers, 400 JSON with the
-    reasons for invalid parameters; the view gets the valid form."""
+    """The API's opening checks, once: GET only (405 JSON with `Allow`), 401 JSON for anonymous
+    callers, 400 JSON with the reasons for invalid parameters; the view gets the valid form. Marked
+    as a JSON API view, so that Django's own refusals before it (CSRF) are JSON too."""
 
-    @require_GET
+    @api.json_api
     @wraps(view)
     def checked(request: HttpRequest) -> JsonResponse:
+        if request.method != "GET":
+            return api.method_not_allowed(["GET"])
         if not request.user.is_authenticated:
             return JsonResponse({"error": _("Authentication required.")}, status=401)
         form = SearchForm(request.GET)

@@ -21,13 +21,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from axes.helpers import get_cool_off, get_failure_limit
 
-from portal import audit
+from portal import api, audit
 from portal.models import CspReport
 from portal.security import two_factor
 from portal.security.forms import CodeForm, RecoveryCodeForm
@@ -240,6 +241,14 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         "cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: the JSON API answers 403 JSON with the reason (`portal.api`); every
+    other page shows the portal's "The form had expired" page (templates/403_csrf.html)."""
+    if api.is_json_api(request):
+        return api.csrf_refused(reason)
+    return django_csrf_failure(request, reason=reason)
 
 
 # --- CSP reports ---------------------------------------------------------------------------------

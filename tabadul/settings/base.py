@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/dashboard/"
+# A CSRF failure: the portal's page, or 403 JSON with the reason for the JSON API (portal.api).
+CSRF_FAILURE_VIEW = "portal.security.views.csrf_failure"
 LOGOUT_REDIRECT_URL = "/"
 
 # Internationalisation: English is the source language, Arabic pages live under /ar/.
