@@ -425,6 +425,19 @@ def readers(page: Page, today: datetime.date | None = None) -> QuerySet:
     )
 
 
+# --- cohort reports ----------------------------------------------------------------------------
+
+
+def reportable_cohorts(user: User) -> QuerySet[Cohort]:
+    """The cohorts whose progress reports `user` may see: every cohort for superusers and for those
+    who manage cohorts (programme admins: `portal.change_cohort`), else the cohorts they teach."""
+    if is_anonymous(user) or is_simulated(user):
+        return Cohort.objects.none()
+    if user.is_superuser or user.has_perm("portal.change_cohort"):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(instructors=user)
+
+
 # --- documents and images ----------------------------------------------------------------------
 
 

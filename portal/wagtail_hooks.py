@@ -3,6 +3,7 @@ the reports (cohort progress, access log) and the hooks that make serving ask th
 
 The screens themselves live in `portal.admin`; this module registers them."""
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import path
@@ -82,6 +83,7 @@ class CohortViewSet(SnippetViewSet):
         FieldPanel("starts_on"),
         FieldPanel("ends_on"),
         FieldPanel("grace_days"),
+        FieldPanel("instructors", widget=forms.CheckboxSelectMultiple),
         InlinePanel(
             "memberships",
             heading=_("Members"),

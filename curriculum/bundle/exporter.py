@@ -22,7 +22,12 @@ def export_bundle() -> dict:
             for n in Nation.objects.order_by("code")
         ],
         "programmes": [exporter.programme(p) for p in _pages(ProgrammePage)],
-        "cohorts": [exporter.cohort(c) for c in Cohort.objects.select_related("programme").order_by("slug")],
+        "cohorts": [
+            exporter.cohort(c)
+            for c in Cohort.objects.select_related("programme")
+            .prefetch_related("instructors")
+            .order_by("slug")
+        ],
         "users": exporter.users(),
         "tracks": [
             _compact({"slug": t.slug, "title": t.title, "title_ar": t.title_ar, "description": t.description})
@@ -144,6 +149,7 @@ class _Exporter:
                 "starts_on": cohort.starts_on.isoformat(),
                 "ends_on": cohort.ends_on.isoformat(),
                 "grace_days": cohort.grace_days,
+                "instructors": sorted(user.get_username() for user in cohort.instructors.all()),
             }
         )
 

@@ -109,6 +109,8 @@ class _Importer:
                 self.at(f"cohorts[{i}]")._cohort(item)
             for i, item in enumerate(self.data.get("users", [])):
                 self.at(f"users[{i}]")._user(item)
+            for i, item in enumerate(self.data.get("cohorts", [])):  # once the users exist
+                self.at(f"cohorts[{i}]")._cohort_instructors(item)
             for i, item in self._sources_first("courses"):
                 self.at(f"courses[{i}]")._course(item, i)
             for i, item in self._sources_first("guides"):
@@ -180,6 +182,17 @@ class _Importer:
             "grace_days": item.get("grace_days", 0),
         }
         self._record("cohort", Cohort, {"slug": item["slug"]}, values)
+
+    def _cohort_instructors(self, item: dict) -> None:
+        if "instructors" not in item:
+            return
+        cohort = Cohort.objects.get(slug=item["slug"])
+        wanted = set(
+            get_user_model().objects.filter(username__in=item["instructors"]).values_list("pk", flat=True)
+        )
+        if set(cohort.instructors.values_list("pk", flat=True)) != wanted:
+            cohort.instructors.set(wanted)
+            self.report.count("cohort instructors", "updated")
 
     def _user(self, item: dict) -> None:
         user_model = get_user_model()

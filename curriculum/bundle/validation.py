@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 import jsonschema
 
@@ -114,6 +115,9 @@ class _Known:
         self.cohorts = {c.get("slug") for _, c in _each(data.get("cohorts"))} | set(
             Cohort.objects.values_list("slug", flat=True)
         )
+        self.users = {u.get("username") for _, u in _each(data.get("users"))} | set(
+            get_user_model().objects.values_list("username", flat=True)
+        )
         self.tracks = {t.get("slug") for _, t in _each(data.get("tracks"))} | set(
             Track.objects.values_list("slug", flat=True)
         )
@@ -205,6 +209,8 @@ def referential_errors(data: dict) -> list[BundleError]:
         check_body(path, programme)
     for i, cohort in _each(data.get("cohorts")):
         check(f"cohorts[{i}].programme", cohort.get("programme"), known.programmes, "programme")
+        for j, username in enumerate(cohort.get("instructors", [])):
+            check(f"cohorts[{i}].instructors[{j}]", username, known.users, "user")
         _check_window(errors, f"cohorts[{i}]", cohort.get("starts_on"), cohort.get("ends_on"), "ends_on")
     for i, user in _each(data.get("users")):
         check(f"users[{i}].nation", user.get("nation"), known.nations, "nation")
@@ -272,8 +278,6 @@ def _exists(app_label: str, model_name: str):
 
 def account_errors(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
     """The bundle's users that name a superuser, or a staff account it would change: refused."""
-    from django.contrib.auth import get_user_model
-
     from curriculum.bundle.accounts import plan_account, refusal
 
     items = {item.get("username"): (i, item) for i, item in _each(data.get("users"))}

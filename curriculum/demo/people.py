@@ -110,7 +110,15 @@ def cohorts(today: datetime.date) -> list[dict]:
         return today + datetime.timedelta(days=offset)
 
     return [
-        {"slug": s, "name": n, "programme": p, "starts_on": day(start), "ends_on": day(end), "grace_days": g}
+        {
+            "slug": s,
+            "name": n,
+            "programme": p,
+            "starts_on": day(start),
+            "ends_on": day(end),
+            "grace_days": g,
+            "instructors": ["instructor"],  # the demo instructor teaches every demo cohort
+        }
         for s, n, p, start, end, g in COHORTS
     ]
 

@@ -187,9 +187,10 @@ def course_choices() -> list[CoursePage]:
     return sorted(chosen.values(), key=lambda course: course.title.lower())
 
 
-def default_cohort(day: datetime.date) -> Cohort | None:
-    """The cohort that started most recently among those open today, else the latest one."""
-    cohorts = list(Cohort.objects.order_by("-starts_on", "name"))
+def default_cohort(day: datetime.date, cohorts=None) -> Cohort | None:
+    """The cohort that started most recently among those open today, else the latest one (of
+    `cohorts`, by default all)."""
+    cohorts = list((Cohort.objects.all() if cohorts is None else cohorts).order_by("-starts_on", "name"))
     return next((c for c in cohorts if c.is_open_on(day)), cohorts[0] if cohorts else None)
 
 

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.menu import MenuItem
@@ -35,18 +35,19 @@ from portal.models import Cohort
 
 
 class ReportForm(forms.Form):
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("Cohort"), required=False)
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), label=_("Cohort"), required=False)
     course = forms.TypedChoiceField(label=_("Course"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, courses: list[CoursePage] | None = None, **kwargs):
+    def __init__(self, *args, cohorts, courses: list[CoursePage] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = self.cohorts = cohorts
         self.courses = cohort_progress.course_choices() if courses is None else courses
         self.fields["course"].choices = [(course.pk, course.title) for course in self.courses]
 
     def selection(self, day: datetime.date) -> tuple[Cohort | None, CoursePage | None]:
         """The chosen cohort and course, with sensible defaults for what was not chosen."""
         data = self.cleaned_data if self.is_valid() else {}
-        cohort = data.get("cohort") or cohort_progress.default_cohort(day)
+        cohort = data.get("cohort") or cohort_progress.default_cohort(day, self.cohorts)
         course_id = data.get("course")
         course = next((c for c in self.courses if c.pk == course_id), None)
         return cohort, course or cohort_progress.default_course(cohort, self.courses)
@@ -64,8 +65,16 @@ class CohortProgressView(ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
+    def cohorts(self):
+        """The cohorts this user may see reports of (the access policy decides)."""
+        return access.reportable_cohorts(self.request.user)
+
+    @cached_property
     def chosen(self) -> ReportForm:
-        return ReportForm(self.request.GET)
+        form = ReportForm(self.request.GET, cohorts=self.cohorts)
+        if self.request.GET.get("cohort") and not form.is_valid() and "cohort" in form.errors:
+            raise Http404  # a cohort they do not teach is, for them, not there
+        return form
 
     @cached_property
     def report(self) -> cohort_progress.CohortProgress | None:
@@ -91,6 +100,7 @@ class CohortProgressView(ReportView):
         # Show what the report is for, defaults included.
         context["form"] = ReportForm(
             initial={"cohort": chosen.cohort, "course": chosen.course.pk} if chosen else {},
+            cohorts=self.cohorts,
             courses=self.chosen.courses,
         )
         context["report"] = chosen

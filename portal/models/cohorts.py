@@ -34,6 +34,16 @@ class Cohort(ClusterableModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="CohortMembership", related_name="cohorts", blank=True
     )
+    # The staff who teach the cohort: an instructor sees the progress reports of these cohorts only
+    # (portal.access.reportable_cohorts). Offered in the admin: people who may use the admin.
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructors"),
+        related_name="taught_cohorts",
+        blank=True,
+        limit_choices_to=models.Q(is_superuser=True) | models.Q(groups__permissions__codename="access_admin"),
+        help_text=_("They see this cohort’s progress reports."),
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]

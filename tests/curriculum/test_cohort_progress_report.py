@@ -30,8 +30,9 @@ DONE_AT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def world(curriculum_index):
+def world(curriculum_index, instructor):
     cohort = CohortFactory(slug="spring", name="Spring cohort")
+    cohort.instructors.add(instructor)  # an instructor sees the reports of the cohorts they teach
     other = CohortFactory(
         slug="other",
         name="Other cohort",
@@ -123,7 +124,8 @@ def test_without_a_choice_the_report_picks_an_open_cohort_and_a_course_granted_t
 
 
 def test_the_report_is_in_the_reports_menu_for_staff_who_follow_cohorts(client, editor, world):
-    force_login_verified(client, editor)  # edits curriculum pages
+    world["cohort"].instructors.add(editor)
+    force_login_verified(client, editor)  # edits curriculum pages, teaches the cohort
 
     assert report(client, world).status_code == 200
     assert REPORT in client.get(reverse("wagtailadmin_home")).content.decode()
@@ -179,3 +181,50 @@ def test_without_a_cohort_there_is_nothing_to_export(client, instructor, curricu
 
     assert response.status_code == 200
     assert "There is no cohort or no course to report on yet." in response.content.decode()
+
+
+# --- who sees which cohort's report ------------------------------------------------------------
+
+
+def test_an_instructor_sees_only_the_reports_of_the_cohorts_they_teach(client, world):
+    from tests.factories import UserFactory
+
+    other = CohortFactory(slug="autumn", name="Autumn cohort")
+    OfficerFactory(username="carla", cohorts=[other])
+    teacher = UserFactory(username="teaches.autumn", role="instructor")
+    other.instructors.add(teacher)
+    force_login_verified(client, teacher)
+
+    own = client.get(REPORT, {"cohort": other.pk, "course": world["course"].pk})
+    assert own.status_code == 200
+    assert [row.member.username for row in own.context["report"].rows] == ["carla"]
+    assert list(own.context["form"].fields["cohort"].queryset) == [other]
+    assert b"Spring cohort" not in own.content
+
+    for response in (report(client, world), report(client, world, export="csv")):
+        assert response.status_code == 404
+        assert b"amal" not in response.content
+    assert client.get(REPORT).context["report"].cohort == other  # the default is one of theirs
+
+
+def test_an_instructor_who_teaches_no_cohort_sees_no_report(client, world):
+    from tests.factories import UserFactory
+
+    force_login_verified(client, UserFactory(username="new.instructor", role="instructor"))
+
+    response = client.get(REPORT)
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert report(client, world).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["programme_admin", "superuser"])
+def test_programme_admins_and_superusers_see_every_cohort(client, world, who, request):
+    force_login_verified(client, request.getfixturevalue(who))
+    other = CohortFactory(slug="autumn", name="Autumn cohort")
+
+    assert report(client, world).status_code == 200
+    response = client.get(REPORT, {"cohort": other.pk, "course": world["course"].pk})
+    assert response.status_code == 200
+    cohorts = response.context["form"].fields["cohort"].queryset
+    assert {cohort.slug for cohort in cohorts} == {"spring", "other", "autumn"}

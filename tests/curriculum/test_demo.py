@@ -91,3 +91,8 @@ def test_the_demo_prints_its_sign_ins_and_loads_again_without_duplicates(demo_ou
     pages_before = Page.objects.count()
     call_command("load_demo", stdout=StringIO())
     assert Page.objects.count() == pages_before
+
+
+def test_the_demo_instructor_teaches_the_demo_cohorts(demo_output):
+    for cohort in Cohort.objects.all():
+        assert list(cohort.instructors.values_list("username", flat=True)) == ["instructor"]
