@@ -26,6 +26,7 @@ from portal.admin.security import (
     LockoutViewSet,
     SuperusersOnlyPolicy,
 )
+from portal.admin.slugs import NameFieldPanel, slug_panel
 from portal.admin.user_chooser import user_chooser_viewset
 from portal.models import AccessLogEntry, AccessRule, Cohort, CspReport, Nation, OfficerProfile
 
@@ -77,8 +78,8 @@ class CohortViewSet(SnippetViewSet):
     index_view_class = members.CohortIndexView
     edit_view_class = members.CohortEditView
     panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
+        NameFieldPanel("name"),  # fills the slug while the cohort is new
+        slug_panel(),
         FieldPanel("programme"),
         FieldPanel("starts_on"),
         FieldPanel("ends_on"),
@@ -122,7 +123,7 @@ class AccessRuleViewSet(SnippetViewSet):
     model = AccessRule
     icon = "lock"
     add_view_class = access_rules.AccessRuleCreateView
-    list_display = ["page", "opens_on", "closes_on", "updated_at"]
+    list_display = access_rules.LIST_DISPLAY  # the page, cohorts, dates and nations
     panels = [
         FieldPanel("page"),
         FieldPanel("cohorts"),
@@ -130,6 +131,9 @@ class AccessRuleViewSet(SnippetViewSet):
         FieldPanel("closes_on"),
         FieldPanel("releasable_to"),
     ]
+
+    def get_queryset(self, request):
+        return access_rules.listing_queryset()
 
 
 class ProgrammeAdministration(SnippetViewSetGroup):
