@@ -1,6 +1,8 @@
 """Admin screens for the curriculum's snippets: tracks and the glossary (editors own both)."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -57,3 +59,9 @@ def register_cohort_progress_menu_item():
         icon_name="tasks",
         order=100,
     )
+
+
+@hooks.register("insert_editor_js")
+def content_direction_js():
+    """Fields the editor adds to the form of a right-to-left page edit right-to-left (curriculum.forms)."""
+    return format_html('<script src="{}"></script>', static("curriculum/admin/content-direction.js"))

@@ -5,6 +5,7 @@ The screens themselves live in `portal.admin`; this module registers them."""
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
+from django.forms import TextInput
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,11 @@ class NationViewSet(SnippetViewSet):
     icon = "globe"
     list_display = ["name", "name_ar", "code"]
     search_fields = ["name", "name_ar", "code"]
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("name_ar")]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("name_ar", widget=TextInput(attrs={"lang": "ar", "dir": "rtl"})),  # edits right-to-left
+    ]
 
 
 class CohortViewSet(SnippetViewSet):

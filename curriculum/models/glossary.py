@@ -1,10 +1,14 @@
+from django import forms
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.widgets import AdminAutoHeightTextInput
 from wagtail.models import DraftStateMixin, RevisionMixin
 from wagtail.search import index
+
+from curriculum.forms import ARABIC
 
 
 class GlossaryTerm(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
@@ -23,10 +27,10 @@ class GlossaryTerm(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
 
     panels = [
         FieldPanel("term"),
-        FieldPanel("term_ar"),
+        FieldPanel("term_ar", widget=forms.TextInput(attrs=ARABIC)),
         FieldPanel("transliteration"),
         FieldPanel("definition"),
-        FieldPanel("definition_ar"),
+        FieldPanel("definition_ar", widget=AdminAutoHeightTextInput(attrs=ARABIC)),
     ]
     search_fields = [
         index.SearchField("term", boost=3),

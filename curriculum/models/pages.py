@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock
+from curriculum.forms import PortalPageForm
 
 
 def objectives_field(**kwargs) -> StreamField:
@@ -37,6 +38,8 @@ class PortalPage(Page):
     # The portal app gives the editor of every page type that says so an "Access" tab
     # (portal.apps); page models import no admin screens.
     access_tab = True
+    # Every field of a page in a right-to-left language edits right-to-left.
+    base_form_class = PortalPageForm
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

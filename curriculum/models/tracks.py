@@ -1,9 +1,11 @@
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from curriculum.forms import ARABIC
 from portal.i18n import in_active_language
 
 
@@ -15,7 +17,12 @@ class Track(index.Indexed, models.Model):
     title_ar = models.CharField(_("Arabic title"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    panels = [FieldPanel("title"), FieldPanel("title_ar"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("title_ar", widget=forms.TextInput(attrs=ARABIC)),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+    ]
     search_fields = [index.SearchField("title"), index.SearchField("title_ar")]
 
     class Meta:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,9 +36,27 @@ from portal.security.middleware import second_factor_exempt
 
 logger = logging.getLogger(__name__)
 
-# Sign-in (Django's LoginView, fields username and password) and sign-out; the second step follows
-# sign-in for accounts that need one (SecondFactorMiddleware).
-login = second_factor_exempt(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+
+def landing_url(user) -> str:
+    """Where a sign-in goes when `next` names nowhere: staff (who can reach the admin) to the admin,
+    officers to their dashboard."""
+    if two_factor.must_use_second_factor(user):
+        return reverse("wagtailadmin_home")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in (fields username and password), landing as `landing_url` says."""
+
+    def get_default_redirect_url(self) -> str:
+        if self.next_page:
+            return super().get_default_redirect_url()
+        return landing_url(self.request.user)
+
+
+# Sign-in and sign-out; the second step follows sign-in for accounts that need one
+# (SecondFactorMiddleware), and keeps the `next` it was given.
+login = second_factor_exempt(SignInView.as_view(redirect_authenticated_user=True))
 logout = second_factor_exempt(auth_views.LogoutView.as_view())
 
 
@@ -46,7 +64,7 @@ def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return settings.LOGIN_REDIRECT_URL
+    return landing_url(request.user)
 
 
 def _log(request: HttpRequest, title: str, outcome: str) -> None:

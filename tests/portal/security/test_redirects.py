@@ -31,7 +31,7 @@ def test_sign_in_and_the_second_step_stay_on_the_portal(client, editor, target):
     device = authenticator_for(editor)
     sign_in(client, "editor")
     response = client.post("/accounts/two-factor/verify/", {"code": totp_code(device), "next": target})
-    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    assert response.status_code == 302 and response["Location"] == "/admin/"  # staff land on the admin
 
 
 @pytest.mark.parametrize("target", ELSEWHERE)

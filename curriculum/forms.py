@@ -1,0 +1,33 @@
+"""The page editor's form: every field of a page in a right-to-left language edits right-to-left."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language_info
+
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+def text_attrs(language_code: str) -> dict[str, str]:
+    """The widget attributes of a field holding text in `language_code`: its language and direction
+    (the Arabic fields of snippets: a glossary term's `term_ar`, a track's `title_ar`...)."""
+    language = language_code.split("-")[0]
+    return {"lang": language, "dir": "rtl" if get_language_info(language)["bidi"] else "ltr"}
+
+
+ARABIC = text_attrs("ar")
+
+
+class PortalPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = getattr(self.instance, "locale", None) if self.instance.locale_id else None
+        if locale is None and self.parent_page is not None:
+            locale = self.parent_page.locale
+        if locale is None or not get_language_info(locale.language_code.split("-")[0])["bidi"]:
+            return
+        # `data-content-dir` tells the editor's script (curriculum/static/curriculum/admin/
+        # content-direction.js) to give the direction to the fields it adds later (StreamField
+        # blocks, rich text), which the server does not render.
+        attrs = {**text_attrs(locale.language_code), "data-content-dir": "rtl"}
+        for field in self.fields.values():
+            field.widget.attrs.update(attrs)
