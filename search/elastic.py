@@ -9,10 +9,12 @@ a page can never overwrite a newer one.
 
 Mapping (derived from `search.schema.FIELDS`): keyword fields for facets and for access (`rule_ids`,
 `ancestor_ids`, `owner_id`, `depth`);
-text fields analysed by `tabadul_text` (standard tokenizer, lower case, Arabic normalisation, ASCII
-folding) with an `.ar` sub-field analysed by the built-in `arabic` analyzer (stop words, stemming), and
-`title.suggest`, an edge-n-gram sub-field that suggestions query (with the access filter: the
-completion suggester would ignore it).
+text fields analysed by `tabadul_text`: the standard tokenizer, then what Lucene's `ArabicAnalyzer`
+does (lower case, decimal digits, its stop words, `ArabicNormalizer`, `ArabicStemmer`), ASCII
+folding, the English possessive and the Snowball English stemmer (`porter2`) — the database engine
+makes the same terms (`search.text.term`); and `title.suggest`, an edge-n-gram sub-field of the
+normalised, unstemmed words that suggestions query (with the access filter: the completion suggester
+would ignore it).
 """
 
 from __future__ import annotations
@@ -31,34 +33,41 @@ from search.engines import EngineUnavailable, version_now  # noqa: F401 - the wr
 from search.schema import FIELDS, DocField, Kind, iso
 from search.schema import Document as SchemaDocument
 
+# The terms of `search.text.term`, in its order (the `arabic` analyzer's chain, then the English one).
 text_analyzer = analyzer(
     "tabadul_text",
-    tokenizer="standard",
-    filter=["lowercase", "decimal_digit", "arabic_normalization", "asciifolding"],
-)
-suggest_analyzer = analyzer(
-    "tabadul_suggest",
     tokenizer="standard",
     filter=[
         "lowercase",
         "decimal_digit",
+        token_filter("tabadul_arabic_stop", "stop", stopwords="_arabic_"),
         "arabic_normalization",
+        "arabic_stem",
         "asciifolding",
-        token_filter("tabadul_edge", "edge_ngram", min_gram=1, max_gram=20),
+        token_filter("tabadul_english_possessive", "stemmer", language="possessive_english"),
+        token_filter("tabadul_english_stem", "stemmer", language="porter2"),
     ],
+)
+# Normalised words, not stemmed: what suggestions match by their beginnings (`search.text.normalise`).
+_PLAIN = ["lowercase", "decimal_digit", "arabic_normalization", "asciifolding"]
+plain_analyzer = analyzer("tabadul_plain", tokenizer="standard", filter=_PLAIN)
+suggest_analyzer = analyzer(
+    "tabadul_suggest",
+    tokenizer="standard",
+    filter=[*_PLAIN, token_filter("tabadul_edge", "edge_ngram", min_gram=1, max_gram=20)],
 )
 
 
 def _text(**subfields) -> Text:
-    return Text(analyzer=text_analyzer, fields={"ar": Text(analyzer="arabic"), **subfields})
+    return Text(analyzer=text_analyzer, fields=subfields)
 
 
 def _mapping(field: DocField):
-    """The mapping of one `search.schema` field: text analysed twice (see above), with the edge-n-gram
+    """The mapping of one `search.schema` field: text analysed by `tabadul_text`, with the edge-n-gram
     `.suggest` sub-field where suggestions match; keywords for facets and access; the rest stored."""
     if field.kind is Kind.TEXT:
         if field.suggest:
-            return _text(suggest=Text(analyzer=suggest_analyzer, search_analyzer=text_analyzer))
+            return _text(suggest=Text(analyzer=suggest_analyzer, search_analyzer=plain_analyzer))
         return _text()
     if field.kind is Kind.STORED:
         return Keyword(index=False)

@@ -6,10 +6,11 @@ change that commits is never forgotten, whatever happens to the task queue or to
 drainer (`search.indexing.drain`) applies it and marks it processed.
 
 `SearchDocument` is the database engine's copy of a document (`search.schema.FIELDS`), kept current by
-the drainer: the text as written (for snippets), its normalised form (for Arabic and accents), and the
-facet fields. It is indexed by Wagtail's own database search backend (SQLite FTS5 / PostgreSQL full
-text) under the `search` backend alias; access is not stored here, the policy joins it at query time
-through `page_id`, the page that governs the document.
+the drainer: the text as written (for snippets), its analysed form (`search.text.analyse`: the terms
+Elasticsearch's analyzer makes of it, Arabic and English stemmed), and the facet fields. It is
+indexed by Wagtail's own database search backend (SQLite FTS5 / PostgreSQL full text) under the
+`search` backend alias; access is not stored here, the policy joins it at query time through
+`page_id`, the page that governs the document.
 """
 
 from __future__ import annotations
@@ -76,12 +77,12 @@ def _column(field: DocField) -> models.Field:
     return _COLUMN_TYPES[field.kind](field)
 
 
-def _normalised(name: str):
-    def normalised(self) -> str:
-        return text.normalise(getattr(self, name))
+def _derived(name: str, suffix: str, form):
+    def derived(self) -> str:
+        return form(getattr(self, name))
 
-    normalised.__name__ = f"{name}_norm"
-    return normalised
+    derived.__name__ = f"{name}_{suffix}"
+    return derived
 
 
 class _Meta:
@@ -91,8 +92,10 @@ class _Meta:
 
 def _search_document_attributes() -> dict:
     """The model's columns and Wagtail search fields, from `search.schema.FIELDS`: every field the
-    database keeps; the normalised form of each text field (stored for the title and summary, which
-    ranking reads, computed for the body); the facets, the date and the governing page as filters."""
+    database keeps; the analysed form of each text field, `<name>_norm` (stored for the title and
+    summary, which ranking reads, computed for the body); the normalised, unstemmed words of the
+    suggestion fields, `<name>_plain`, which suggestions match by prefix; the facets, the date and the
+    governing page as filters."""
     columns = [field for field in FIELDS if field.database]
     attributes: dict = {
         "key": models.CharField(max_length=80, primary_key=True),
@@ -104,9 +107,11 @@ def _search_document_attributes() -> dict:
         if field.boost > 1:
             attributes[f"{field.name}_norm"] = models.TextField(blank=field.name != "title")
         else:
-            attributes[f"{field.name}_norm"] = _normalised(field.name)
+            attributes[f"{field.name}_norm"] = _derived(field.name, "norm", text.analyse)
         search_fields.append(index.SearchField(f"{field.name}_norm"))
-    search_fields += [index.AutocompleteField(f"{name}_norm") for name in _suggest_fields()]
+    for name in _suggest_fields():
+        attributes[f"{name}_plain"] = _derived(name, "plain", text.normalise)
+        search_fields.append(index.AutocompleteField(f"{name}_plain"))
     search_fields += [index.FilterField(name) for name in (*FACETS, "page_id", "published_at")]
     attributes["search_fields"] = search_fields
     return attributes

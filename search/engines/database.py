@@ -4,7 +4,9 @@
 Everything happens in SQL: the full-text match is modelsearch's, the access policy is
 `portal.access.viewable_content` (a subquery on the governing pages), the facet filters are plain
 `WHERE` clauses, and the ranking (title over summary over body) is an expression in `ORDER BY`. Text
-and query words are normalised (`search.text.normalise`) so Arabic is found however it is written.
+and query words are analysed (`search.text.analyse`, `query_terms`) into the terms Elasticsearch's
+analyzer makes of them, so a word is found however it is written, with or without its Arabic
+prefixes and suffixes or its English ending.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from search.schema import DATE_FIELD, FIELDS, HIT_FIELDS, SNIPPET_FIELDS, TEXT_F
 
 ANALYZE_AFTER = 500  # changes applied in one drain after which the planner statistics are refreshed
 _COLUMNS = {field.name: field.db_column for field in FIELDS if field.database}
-# Ranking weights: a field boosted n counts n - 1 per query word found in its normalised form.
+# Ranking weights: a field boosted n counts n - 1 per query term found in its analysed form.
 _WEIGHTS = {f"{field.name}_norm": field.boost - 1 for field in TEXT_FIELDS if field.boost > 1}
 _STORED_NORMS = tuple(_WEIGHTS)
 _WRITTEN = [*_COLUMNS.values(), *_STORED_NORMS, "fingerprint"]
@@ -95,7 +97,7 @@ class DatabaseEngine(Engine):
     def suggest(
         self, user, prefix: str, *, limit: int, today: datetime.date | None = None
     ) -> list[Suggestion]:
-        terms = text.query_terms(prefix)
+        terms = text.prefix_terms(prefix)
         if not terms:
             return []
         results = self.backend.autocomplete(" ".join(terms), self.visible(user, today), operator="and")
@@ -154,7 +156,7 @@ def _row(document: Document) -> SearchDocument:
     return SearchDocument(
         key=document.key,
         **{column: values[name] for name, column in _COLUMNS.items()},
-        **{column: text.normalise(values[column.removesuffix("_norm")]) for column in _STORED_NORMS},
+        **{column: text.analyse(values[column.removesuffix("_norm")]) for column in _STORED_NORMS},
         fingerprint=document.fingerprint,
     )
 

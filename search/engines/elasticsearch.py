@@ -25,10 +25,11 @@ from search.engines import FACETS, Engine, EngineResult, EngineUnavailable, Hit,
 from search.schema import DATE_FIELD, HIT_FIELDS, SNIPPET_FIELDS, SUGGEST_FIELDS, TEXT_FIELDS, Document
 
 FIELDS = [f"{field.name}^{field.boost}" if field.boost > 1 else field.name for field in TEXT_FIELDS]
-ARABIC_FIELDS = [
-    f"{field.name}.ar^{field.boost}" if field.boost > 1 else f"{field.name}.ar" for field in TEXT_FIELDS
-]
-HIGHLIGHTED = (*SNIPPET_FIELDS, *(f"{name}.ar" for name in SNIPPET_FIELDS))
+HIGHLIGHTED = SNIPPET_FIELDS
+# Title over summary over body, as in the database engine: a field boosted n adds n - 1 points per
+# query term it holds, in units larger than any text score, which then only orders within a level.
+RANK_WEIGHTS = {field.name: field.boost - 1 for field in TEXT_FIELDS if field.boost > 1}
+RANK_UNIT = 1000.0
 
 
 def access_filter(policy: access.SearchFilter) -> Q | None:
@@ -89,14 +90,15 @@ class ElasticsearchEngine(Engine):
         words = text.query_text(query.text)
         if not words:
             return None
-        match = Q(
-            "bool",
-            should=[
-                Q("multi_match", query=words, type="cross_fields", operator="and", fields=FIELDS),
-                Q("multi_match", query=words, type="cross_fields", operator="and", fields=ARABIC_FIELDS),
-            ],
-            minimum_should_match=1,
-        )
+        match = Q("multi_match", query=words, type="cross_fields", operator="and", fields=FIELDS)
+        if query.sort == "relevance":
+            # The terms are the index analyzer's (`search.text.query_terms` makes the same).
+            ranks = [
+                Q("constant_score", filter=Q("term", **{name: term}), boost=weight * RANK_UNIT)
+                for term in text.query_terms(query.text)
+                for name, weight in RANK_WEIGHTS.items()
+            ]
+            match = Q("bool", must=[match], should=ranks)
         chosen = {name: {"term": {name: value}} for name, value in query.filters.items()}
         aggregations = {}
         for name in FACETS:

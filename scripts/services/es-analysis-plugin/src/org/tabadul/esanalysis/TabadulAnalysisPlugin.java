@@ -10,12 +10,15 @@ import org.apache.lucene.analysis.ar.ArabicStemFilter;
 import org.apache.lucene.analysis.core.DecimalDigitFilter;
 import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.core.WhitespaceTokenizer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenizer;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenizer;
 import org.apache.lucene.analysis.reverse.ReverseStringFilter;
+import org.apache.lucene.analysis.snowball.SnowballFilter;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
@@ -38,6 +41,7 @@ import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.AnalysisPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.tartarus.snowball.ext.EnglishStemmer;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 
@@ -58,7 +62,8 @@ import java.util.function.Supplier;
  *
  * analyzer:   arabic (stopwords, stopwords_path, stem_exclusion)
  * filters:    asciifolding, ngram, edge_ngram, arabic_normalization,
- *             arabic_stem, decimal_digit
+ *             arabic_stem, decimal_digit, stemmer (language: english,
+ *             porter2, possessive_english); `stop` is in the server itself
  * tokenizers: ngram, edge_ngram (token_chars), keyword, whitespace
  * REST:       GET / and HEAD / (rest-root is missing too; see RootInfoHandler)
  *
@@ -97,6 +102,7 @@ public class TabadulAnalysisPlugin extends Plugin implements AnalysisPlugin, Act
         m.put("arabic_normalization", (idx, env, name, s) -> new SimpleFilter(name, s, ArabicNormalizationFilter::new));
         m.put("arabic_stem", (idx, env, name, s) -> new SimpleFilter(name, s, ArabicStemFilter::new));
         m.put("decimal_digit", (idx, env, name, s) -> new SimpleFilter(name, s, DecimalDigitFilter::new));
+        m.put("stemmer", StemmerFilterFactory::new);
         return m;
     }
 
@@ -146,6 +152,34 @@ public class TabadulAnalysisPlugin extends Plugin implements AnalysisPlugin, Act
         @Override
         public TokenStream create(TokenStream in) {
             return ctor.wrap(in);
+        }
+    }
+
+    /**
+     * analysis-common's `stemmer`, for the English languages it maps to these
+     * Lucene classes: `english` (PorterStemFilter), `porter2` (SnowballFilter
+     * with the Snowball EnglishStemmer), `possessive_english`
+     * (EnglishPossessiveFilter).
+     */
+    static final class StemmerFilterFactory extends AbstractTokenFilterFactory {
+        private final String language;
+
+        StemmerFilterFactory(IndexSettings idx, Environment env, String name, Settings s) {
+            super(name, s);
+            language = s.get("language", s.get("name", "porter")).toLowerCase(Locale.ROOT);
+            switch (language) {
+                case "english", "porter", "porter2", "possessive_english" -> { }
+                default -> throw new IllegalArgumentException("stemmer language [" + language + "] is not supported by this stand-in");
+            }
+        }
+
+        @Override
+        public TokenStream create(TokenStream in) {
+            return switch (language) {
+                case "porter2" -> new SnowballFilter(in, new EnglishStemmer());
+                case "possessive_english" -> new EnglishPossessiveFilter(in);
+                default -> new PorterStemFilter(in);
+            };
         }
     }
 
