@@ -44,6 +44,9 @@ class DocField:
     database: bool = True  # a column of the database engine's row
     null: bool = False  # may be missing (None)
     column: str = ""  # the database column, when it differs from `name`
+    # The hit also carries `<name>_title`: the value's label in the reader's language, from the
+    # labeller its content app registered (`search.registry.label_facet`), the facet's own labels.
+    titled: bool = False
 
     @property
     def db_column(self) -> str:
@@ -54,8 +57,8 @@ FIELDS: tuple[DocField, ...] = (
     DocField("id", Kind.INTEGER, in_hit=True, column="object_id"),
     DocField("type", Kind.KEYWORD, facet=True, in_hit=True),
     DocField("locale", Kind.KEYWORD, facet=True, in_hit=True),
-    DocField("track", Kind.KEYWORD, facet=True, in_hit=True, null=True),
-    DocField("course", Kind.KEYWORD, facet=True, in_hit=True, null=True),
+    DocField("track", Kind.KEYWORD, facet=True, in_hit=True, null=True, titled=True),
+    DocField("course", Kind.KEYWORD, facet=True, in_hit=True, null=True, titled=True),
     DocField("title", Kind.TEXT, boost=3, in_hit=True, suggest=True),
     DocField("summary", Kind.TEXT, boost=2, snippet=True),
     DocField("body", Kind.TEXT, snippet=True),
@@ -79,6 +82,8 @@ TEXT_FIELDS = tuple(field for field in FIELDS if field.kind is Kind.TEXT)
 SNIPPET_FIELDS = tuple(field.name for field in TEXT_FIELDS if field.snippet)
 SUGGEST_FIELDS = tuple(field.name for field in TEXT_FIELDS if field.suggest)
 HIT_FIELDS = tuple(field.name for field in FIELDS if field.in_hit)
+TITLED_FIELDS = tuple(field.name for field in FIELDS if field.in_hit and field.titled)
+assert set(TITLED_FIELDS) <= set(FACETS)  # labelled by the facets' labellers
 DATE_FIELD = "published_at"  # recency sorts by it
 _EMPTY = {Kind.INTEGERS: list, Kind.TEXT: str, Kind.KEYWORD: str, Kind.STORED: str}
 
@@ -110,11 +115,17 @@ class Document(_DocumentBase):
 
 Hit = make_dataclass(
     "Hit",
-    [*((name, object) for name in HIT_FIELDS), ("snippet", SafeString)],
+    [
+        *((name, object) for name in HIT_FIELDS),
+        ("snippet", SafeString),
+        *((f"{name}_title", object, dataclass_field(default=None)) for name in TITLED_FIELDS),
+    ],
     frozen=True,
 )
 Hit.__module__ = __name__
-Hit.__doc__ = "One result as both engines answer it: the `HIT_FIELDS` of a document and a snippet."
+Hit.__doc__ = """One result as both engines answer it: the `HIT_FIELDS` of a document and a snippet; the
+service adds `<name>_title` for the `TITLED_FIELDS` (the course's and track's titles)."""
+HIT_TITLES = tuple(f"{name}_title" for name in TITLED_FIELDS)
 
 
 def document_key(type_name: str, object_id: int, *, is_page: bool) -> str:

@@ -20,9 +20,9 @@ from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
-from search import engines, outbox
+from search import engines, outbox, registry
 from search.engines import FACETS, SORTS, Engine, EngineResult, EngineUnavailable, Hit, Query, Suggestion
-from search.schema import HIT_FIELDS
+from search.schema import HIT_FIELDS, HIT_TITLES, TITLED_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,10 @@ class SearchResults:
             "num_pages": self.num_pages,
             "engine": self.engine,
             "results": [
-                {**{name: getattr(hit, name) for name in HIT_FIELDS}, "snippet": str(hit.snippet)}
+                {
+                    **{name: getattr(hit, name) for name in (*HIT_FIELDS, *HIT_TITLES)},
+                    "snippet": str(hit.snippet),
+                }
                 for hit in self.hits
             ],
             "facets": {name: dict(self.facets.get(name, {})) for name in FACETS},
@@ -125,7 +128,7 @@ def _search(
     if wanted.page > paginator.num_pages:
         wanted = replace(wanted, page=paginator.num_pages)
         engine, result, notice = _ask(lambda engine: engine.search(wanted), first=engine)
-        paginator = _paginator(result)
+    paginator = _paginator(replace(result, hits=_titled(user, result.hits)))
     return SearchResults(
         query=query,
         filters=filters,
@@ -136,6 +139,19 @@ def _search(
         facets=result.facets,
         notice=notice,
     )
+
+
+def _titled(user, hits: list[Hit]) -> list[Hit]:
+    """The hits with the titles of their course and track (`TITLED_FIELDS`) in the reader's language,
+    from the same labellers as the facet values (`search.registry.label_facet`)."""
+    titles = {}
+    for name in TITLED_FIELDS:
+        values = sorted({getattr(hit, name) for hit in hits if getattr(hit, name)})
+        titles[name] = registry.facet_value_labels(name, user, values) if values else {}
+    return [
+        replace(hit, **{f"{name}_title": titles[name].get(getattr(hit, name)) for name in TITLED_FIELDS})
+        for hit in hits
+    ]
 
 
 def _paginator(result: EngineResult) -> Paginator:
