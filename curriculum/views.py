@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
-from curriculum import progress
+from curriculum import navigation, progress
 from curriculum.dashboard import Dashboard
 from curriculum.models import GlossaryTerm, ModulePage
 from portal import access
@@ -14,8 +14,16 @@ PREFERRED_LANGUAGE_PENDING = "tabadul_preferred_language_pending"
 
 @login_required
 def glossary(request: HttpRequest) -> HttpResponse:
-    """The shared vocabulary, in English and Arabic; key-term blocks link to its anchors."""
-    terms = GlossaryTerm.objects.filter(live=True).order_by("term")
+    """The shared vocabulary, in English and Arabic; key-term blocks link to its anchors, and each
+    entry lists the modules that use it which the reader may read, in the reader's language."""
+    terms = list(GlossaryTerm.objects.filter(live=True).order_by("term"))
+    uses = access.pages_referring_to(GlossaryTerm, [term.pk for term in terms])
+    using = ModulePage.objects.filter(pk__in=set().union(*uses.values())).values_list("pk", "translation_key")
+    group_of = dict(using)
+    readable = navigation.one_of_each(request.user, set(group_of.values()), ModulePage)
+    for term in terms:
+        keys = {group_of[pk] for pk in uses.get(term.pk, ()) if pk in group_of}
+        term.modules = [module for key, module in readable.items() if key in keys]
     return render(request, "curriculum/glossary.html", {"terms": terms})
 
 

@@ -448,6 +448,22 @@ def pages_using(obj: Model) -> QuerySet[Page]:
     return Page.objects.live().filter(pk__in=[int(pk) for pk in ids.values_list("object_id", flat=True)])
 
 
+def pages_referring_to(model: type[Model], object_ids: Iterable) -> dict:
+    """For each of `object_ids` (objects of `model`, e.g. glossary terms), the ids of the pages whose
+    content refers to it (Wagtail's reference index), in one query. Who may read those pages is still
+    asked of `viewable_pages`."""
+    page_type = ContentType.objects.get_for_model(Page)
+    found: dict = {}
+    rows = ReferenceIndex.objects.filter(
+        base_content_type=page_type,
+        to_content_type=ContentType.objects.get_for_model(model),
+        to_object_id__in=[str(pk) for pk in object_ids],
+    ).values_list("to_object_id", "object_id")
+    for to_id, page_id in rows:
+        found.setdefault(model._meta.pk.to_python(to_id), set()).add(int(page_id))
+    return found
+
+
 def can_view_media(user: User, obj: Model, today: datetime.date | None = None) -> bool:
     """A document or image is visible to whoever may view a live page that uses it, and to staff who
     manage it; one used by no page the user may view is, for them, not there."""
