@@ -1,8 +1,10 @@
 """The site skeleton every portal needs, made idempotently after each migrate.
 
-English home → programmes, curriculum, culture; the same in Arabic as translations; page
-permissions for the editorial groups on those sections; the "Curriculum review" workflow on the
-curriculum sections. Safe to run any number of times.
+English home → programmes, curriculum, culture; the same in Arabic as translations; the editorial
+groups' permissions exactly as the role table (curriculum.roles: model, page and collection
+permissions, with the curriculum's collection); Wagtail's default Moderators group and workflow
+removed; the "Curriculum review" workflow on the curriculum sections. Safe to run any number of
+times.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from django.db import transaction
 from django.utils import translation
 
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
+    GroupCollectionPermission,
     GroupPagePermission,
     Locale,
     Page,
@@ -33,17 +37,6 @@ SECTIONS = [
 HOME_TITLES = ("Tabadul", "تبادل")
 HOME_SUMMARY_AR = "بوابة المناهج وتبادل المعرفة لبرنامج التبادل التعليمي العسكري."
 
-# Which page actions each group has on which section.
-SECTION_PERMISSIONS = {
-    CurriculumIndexPage: {
-        roles.INSTRUCTORS: ["add_page", "change_page"],
-        roles.EDITORS: ["add_page", "change_page", "publish_page"],
-        roles.PROGRAMME_ADMINS: [],
-    },
-    CultureIndexPage: {roles.EDITORS: ["add_page", "change_page", "publish_page"]},
-    ProgrammeIndexPage: {roles.PROGRAMME_ADMINS: ["add_page", "change_page", "publish_page"]},
-}
-
 
 @transaction.atomic
 def ensure_site_structure() -> HomePage:
@@ -58,8 +51,8 @@ def ensure_site_structure() -> HomePage:
         for (_, _, _, title_ar), section in zip(SECTIONS, english_sections, strict=True)
     ]
     sections = english_sections + arabic_sections
-    for section in sections:
-        _grant_section_permissions(section)
+    _remove_wagtail_defaults()
+    _apply_role_table(sections)
     _ensure_review_workflow([s for s in sections if isinstance(s, CurriculumIndexPage)])
     return home
 
@@ -110,12 +103,55 @@ def _ensure_translation(page: Page, locale: Locale, title: str, summary: str = "
     return copy.specific
 
 
-def _grant_section_permissions(section: Page) -> None:
-    for group_name, codenames in SECTION_PERMISSIONS.get(type(section), {}).items():
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _apply_role_table(sections: list[Page]) -> None:
+    """Give each editorial group exactly the permissions of the role table (curriculum.roles):
+    model permissions, page permissions on the sections (both languages) and nowhere else,
+    collection permissions in the curriculum's collection and nowhere else."""
+    section_model = {slug: model for model, slug, _, _ in SECTIONS}
+    collection = _ensure_curriculum_collection()
+    for group_name, grants in roles.MODEL_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
-        for codename in codenames:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
+        group.permissions.set([_permission(app, codename) for app, codename in grants])
+
+        wanted_pages = [
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=section, permission=_permission("wagtailcore", codename)
+            )[0].pk
+            for slug, codenames in roles.PAGE_PERMISSIONS.get(group_name, {}).items()
+            for section in sections
+            if isinstance(section, section_model[slug])
+            for codename in codenames
+        ]
+        GroupPagePermission.objects.filter(group=group).exclude(pk__in=wanted_pages).delete()
+
+        wanted_collections = [
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=_permission(app, codename)
+            )[0].pk
+            for app, codename in roles.COLLECTION_PERMISSIONS.get(group_name, [])
+        ]
+        GroupCollectionPermission.objects.filter(group=group).exclude(pk__in=wanted_collections).delete()
+
+
+def _ensure_curriculum_collection() -> Collection:
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    existing = root.get_children().filter(name=roles.CURRICULUM_COLLECTION).first()
+    return existing or root.add_child(name=roles.CURRICULUM_COLLECTION)
+
+
+def _remove_wagtail_defaults() -> None:
+    """Wagtail's initial "Moderators" group and its "Moderators approval" workflow on the root page
+    (which put "Submit to Moderators approval" in the action menu of pages outside the curriculum):
+    the portal's own groups and its "Curriculum review" workflow replace them."""
+    for workflow in Workflow.objects.filter(name=roles.WAGTAIL_DEFAULT_WORKFLOW, active=True):
+        workflow.deactivate()
+    for task in GroupApprovalTask.objects.filter(name=roles.WAGTAIL_DEFAULT_WORKFLOW, active=True):
+        task.deactivate()
+    Group.objects.filter(name__in=roles.WAGTAIL_DEFAULT_GROUPS_REMOVED).delete()
 
 
 def _ensure_review_workflow(curriculum_sections: list[Page]) -> None:
