@@ -137,11 +137,15 @@ def url_in_language(page: Page, locale: Locale, request: HttpRequest | None = No
     return getattr(page, "shown_at", None)
 
 
-def route_child(page: Page, slug: str) -> Page | None:
+def route_child(page: Page, slug: str, request: HttpRequest | None = None) -> Page | None:
     """The child called `slug` of `page` or of another page of its translation group, for serving: a
     live one first, in the reader's language first, then in the source language."""
-    locale = current_locale()
-    default_id = _default_locale_id()
+    locales = getattr(request, "_tabadul_route_locales", None)
+    if locales is None:  # read once per request, however deep the page
+        locales = (current_locale(), _default_locale_id())
+        if request is not None:
+            request._tabadul_route_locales = locales
+    locale, default_id = locales
     candidates = list(in_group_of(page).filter(slug=slug))
     if not candidates:
         return None

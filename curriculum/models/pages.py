@@ -38,7 +38,7 @@ class PortalPage(Page):
     # The portal app gives the editor of every page type that says so an "Access" tab
     # (portal.apps); page models import no admin screens.
     access_tab = True
-    # Every field of a page in a right-to-left language edits right-to-left.
+    # Every field of a page edits in its language's direction (Arabic right-to-left).
     base_form_class = PortalPageForm
 
     def get_context(self, request, *args, **kwargs):
@@ -52,7 +52,7 @@ class PortalPage(Page):
         chrome). Whether the reader may see what is found is asked when it is served, as ever."""
         if not path_components:
             return super().route(request, path_components)
-        child = navigation.route_child(self, path_components[0])
+        child = navigation.route_child(self, path_components[0], request)
         if child is None:
             raise Http404
         if child.path[: -self.steplen] == self.path:
