@@ -1,4 +1,5 @@
-"""The page editor's form: every field of a page in a right-to-left language edits right-to-left."""
+"""The page editor's form: every field of a page edits in the direction of the page's language, so an
+Arabic page edits right-to-left."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ class PortalPageForm(WagtailAdminPageForm):
         locale = getattr(self.instance, "locale", None) if self.instance.locale_id else None
         if locale is None and self.parent_page is not None:
             locale = self.parent_page.locale
-        if locale is None or not get_language_info(locale.language_code.split("-")[0])["bidi"]:
+        if locale is None:
             return
-        # `data-content-dir` tells the editor's script (curriculum/static/curriculum/admin/
-        # content-direction.js) to give the direction to the fields it adds later (StreamField
+        # In its language's direction whatever the admin's (an English page in an Arabic admin stays
+        # left-to-right). `data-content-dir` tells the editor's script (curriculum/static/curriculum/
+        # admin/content-direction.js) to give the direction to the fields it adds later (StreamField
         # blocks, rich text), which the server does not render.
-        attrs = {**text_attrs(locale.language_code), "data-content-dir": "rtl"}
+        language = text_attrs(locale.language_code)
+        attrs = {**language, "data-content-dir": language["dir"]}
         for field in self.fields.values():
             field.widget.attrs.update(attrs)

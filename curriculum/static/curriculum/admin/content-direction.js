@@ -1,7 +1,7 @@
-// Content in a right-to-left language edits right-to-left. The server gives every field of a page in
-// such a language `dir` and `data-content-dir` (curriculum/forms.py); this gives the same direction to
-// the text fields the editor adds later in that form: StreamField blocks, list items, the rich-text
-// editor. A field that already says its direction keeps it.
+// A page's content edits in its language's direction (Arabic right-to-left). The server gives every
+// field of the page form `dir` and `data-content-dir` (curriculum/forms.py); this gives the same
+// direction to the text fields the editor adds later in that form: StreamField blocks, list items, the
+// rich-text editor. A field that already says its direction keeps it.
 (() => {
   const FIELDS = 'input[type="text"], input:not([type]), textarea, [contenteditable="true"]';
 
@@ -13,10 +13,11 @@
 
   const start = () => {
     document.querySelectorAll('form').forEach((form) => {
-      const marker = form.querySelector('[data-content-dir="rtl"]');
+      const marker = form.querySelector('[data-content-dir]');
       if (!marker) return;
-      apply(form, 'rtl');
-      new MutationObserver(() => apply(form, 'rtl')).observe(form, { childList: true, subtree: true });
+      const direction = marker.getAttribute('data-content-dir') === 'rtl' ? 'rtl' : 'ltr';
+      apply(form, direction);
+      new MutationObserver(() => apply(form, direction)).observe(form, { childList: true, subtree: true });
     });
   };
 
