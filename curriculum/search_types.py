@@ -120,10 +120,18 @@ def track_labels(user, values: list[str]) -> dict[str, str]:
 def course_labels(user, values: list[str]) -> dict[str, str]:
     """Course titles in the reader's language where a translation exists (and the reader may view
     it), else in the source language."""
-    courses = access.viewable_pages(user, None, CoursePage.objects.live().filter(slug__in=values))
+    # A handful of courses (the page's hits, a facet's values): decided in memory by the policy, which
+    # has read its rules for this request already, instead of a second listing query.
+    candidates = (
+        CoursePage.objects.live()
+        .filter(slug__in=values)
+        .select_related("locale")
+        .only("path", "depth", "slug", "title", "owner_id", "locale__language_code")
+        .order_by("path")
+    )
     language = (translation.get_language() or "en").split("-")[0]
     labels: dict[str, str] = {}
-    for course in courses.select_related("locale").order_by("path"):
+    for course in access.filter_viewable(user, candidates):
         if course.slug not in labels or course.locale.language_code == language:
             labels[course.slug] = course.title
     return labels
