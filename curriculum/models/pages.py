@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from curriculum import navigation, progress
-from curriculum.blocks import BodyBlock
+from curriculum.blocks import BodyBlock, rich_text_url_errors
 from curriculum.forms import PortalPageForm
 
 
@@ -91,6 +92,12 @@ class HomePage(PortalPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def clean(self) -> None:
+        super().clean()
+        # The same rule as the body blocks: links are http/https only (curriculum.blocks).
+        if errors := rich_text_url_errors(self.intro or ""):
+            raise ValidationError({"intro": errors})
 
 
 class SectionIndexPage(PortalPage):

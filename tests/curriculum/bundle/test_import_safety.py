@@ -240,3 +240,17 @@ def test_reference_checks_survive_items_the_schema_rejects(tmp_path, sample):
 
 def test_the_sample_bundle_still_has_no_errors(tmp_path, sample):
     call_command("import_curriculum", str(write(tmp_path, sample)), "--dry-run")
+
+
+def test_the_home_pages_introduction_keeps_only_http_links(home):
+    from django.core.exceptions import ValidationError
+
+    home.intro = (
+        '<p>Welcome, <a href="javascript:alert(1)">click</a> and <a href="https://ok.example">read</a>.</p>'
+    )
+    with pytest.raises(ValidationError) as raised:
+        home.full_clean()
+    assert "“javascript:alert(1)” is not an http or https URL" in str(raised.value.message_dict["intro"])
+
+    home.intro = '<p>Welcome, <a href="https://ok.example">read</a>.</p>'
+    home.full_clean()
