@@ -276,6 +276,57 @@ def _exists(app_label: str, model_name: str):
     return lambda pk: model.objects.filter(pk=pk).exists()
 
 
+def field_errors(data: dict) -> list[BundleError]:
+    """Values the schema allows but the portal's fields do not (lengths, mostly), found before the
+    import writes anything, so that they are listed with everything else."""
+    from django.core.exceptions import ValidationError
+
+    from curriculum.bundle.accounts import split_name
+    from portal.models import OfficerProfile
+
+    errors: list[BundleError] = []
+
+    def check(path: str, model, values: dict) -> None:
+        for key, (name, value) in values.items():
+            if value in (None, ""):
+                continue
+            try:
+                model._meta.get_field(name).clean(value, None)
+            except ValidationError as error:
+                errors.extend(BundleError(f"{path}.{key}", message) for message in error.messages)
+
+    def same(item: dict, *keys: str) -> dict:
+        return {key: (key, item.get(key)) for key in keys}
+
+    user_model = get_user_model()
+    for i, item in _each(data.get("nations")):
+        check(f"nations[{i}]", Nation, same(item, "name", "name_ar"))
+    for i, item in _each(data.get("tracks")):
+        check(f"tracks[{i}]", Track, same(item, "title", "title_ar"))
+    for i, item in _each(data.get("glossary")):
+        check(f"glossary[{i}]", GlossaryTerm, same(item, "term", "term_ar", "transliteration"))
+    for i, item in _each(data.get("cohorts")):
+        check(f"cohorts[{i}]", Cohort, same(item, "name"))
+    for i, item in _each(data.get("users")):
+        first, last = split_name(item.get("full_name") or "")
+        check(
+            f"users[{i}]",
+            user_model,
+            {"full_name": ("first_name", first), "email": ("email", item.get("email"))},
+        )
+        check(f"users[{i}]", user_model, {"full_name": ("last_name", last)})
+        check(f"users[{i}]", OfficerProfile, same(item, "rank"))
+    pages = [("programmes", ProgrammePage, ()), ("guides", CultureGuidePage, ("region",))]
+    for kind, model, extra in pages:
+        for i, item in _each(data.get(kind)):
+            check(f"{kind}[{i}]", model, same(item, "title", *extra))
+    for i, course in _each(data.get("courses")):
+        check(f"courses[{i}]", CoursePage, same(course, "title"))
+        for m, module in _each(course.get("modules")):
+            check(f"courses[{i}].modules[{m}]", ModulePage, same(module, "title", "classification"))
+    return errors
+
+
 def account_errors(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
     """The bundle's users that name a superuser, or a staff account it would change: refused."""
     from curriculum.bundle.accounts import plan_account, refusal
@@ -296,5 +347,9 @@ def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[Bundle
     violations = _schema_violations(data)
     errors = [BundleError(format_path(v.absolute_path), v.message) for v in violations]
     pruned = _without_violations(data, violations) if violations else data
-    later = referential_errors(pruned) + account_errors(pruned, reset_passwords=reset_passwords)
+    later = (
+        referential_errors(pruned)
+        + field_errors(pruned)
+        + account_errors(pruned, reset_passwords=reset_passwords)
+    )
     return sorted(set(errors + later))

@@ -254,3 +254,22 @@ def test_the_home_pages_introduction_keeps_only_http_links(home):
 
     home.intro = '<p>Welcome, <a href="https://ok.example">read</a>.</p>'
     home.full_clean()
+
+
+def test_values_too_long_for_the_portal_are_listed_with_the_other_errors(tmp_path, sample):
+    bundle = copy.deepcopy(sample)
+    bundle["nations"][0]["name"] = "N" * 101
+    bundle["users"][1]["rank"] = "R" * 61
+    bundle["courses"][0]["modules"][0]["title"] = "T" * 256
+    bundle["cohorts"][1]["ends_on"] = "2026-02-31"
+    before = portal_state()
+
+    errors = import_errors(tmp_path, bundle)
+
+    assert errors == [
+        "cohorts[1].ends_on: '2026-02-31' is not a 'date'",
+        "courses[0].modules[0].title: Ensure this value has at most 255 characters (it has 256).",
+        "nations[0].name: Ensure this value has at most 100 characters (it has 101).",
+        "users[1].rank: Ensure this value has at most 60 characters (it has 61).",
+    ]
+    assert portal_state() == before
