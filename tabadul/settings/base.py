@@ -240,6 +240,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Wagtail
 WAGTAIL_SITE_NAME = "Tabadul"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The page editor's autosave: milliseconds from a change to its background save, 0 turns it off
+# (Wagtail's own race when a new page is saved by hand during its first autosave: docs/authoring.md).
+WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=500)
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
     # The portal search's database engine (search.SearchDocument), indexed by the search app itself.

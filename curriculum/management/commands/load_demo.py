@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -16,6 +17,14 @@ class Command(BaseCommand):
         "and print the demo sign-ins."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--base-url",
+            default=settings.WAGTAILADMIN_BASE_URL,
+            help="The address the portal is served on, for the sign-ins printed at the end "
+            "(`make run` passes http://$(HOST):$(PORT); default: WAGTAILADMIN_BASE_URL).",
+        )
+
     def handle(self, *args, **options) -> None:
         try:
             report = import_bundle(demo_bundle(timezone.localdate()))
@@ -26,7 +35,8 @@ class Command(BaseCommand):
         apply_guide_audiences()
         self._ensure_superuser()
         self.stdout.write(summarise(report))
-        self.stdout.write("\nDemo sign-ins (http://127.0.0.1:8000/accounts/login/, admin at /admin/):")
+        base_url = options["base_url"].rstrip("/")
+        self.stdout.write(f"\nDemo sign-ins ({base_url}/accounts/login/, admin at {base_url}/admin/):")
         self.stdout.write(f"  {SUPERUSER:<16} {DEMO_PASSWORD}  superuser")
         for username, note in SIGN_IN_NOTES.items():
             self.stdout.write(f"  {username:<16} {DEMO_PASSWORD}  {note}")
