@@ -7,7 +7,10 @@ for the page that governs it, asked at query time.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
+
+from wagtail.models import Page
 
 from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
 from portal import access
@@ -120,20 +123,19 @@ def track_labels(user, values: list[str]) -> dict[str, str]:
 def course_labels(user, values: list[str]) -> dict[str, str]:
     """Course titles in the reader's language where a translation exists (and the reader may view
     it), else in the source language."""
-    # A handful of courses (the page's hits, a facet's values): decided in memory by the policy, which
-    # has read its rules for this request already, instead of a second listing query.
+    # A handful of courses (the page's hits, a facet's values): plain rows of pages, decided in memory
+    # by the policy, which has read its rules for this request already.
     candidates = (
-        CoursePage.objects.live()
-        .filter(slug__in=values)
-        .select_related("locale")
-        .only("path", "depth", "slug", "title", "owner_id", "locale__language_code")
+        Page.objects.live()
+        .filter(slug__in=values, content_type=ContentType.objects.get_for_model(CoursePage))
         .order_by("path")
+        .values("pk", "path", "depth", "slug", "title", "locale__language_code")
     )
     language = (translation.get_language() or "en").split("-")[0]
     labels: dict[str, str] = {}
-    for course in access.filter_viewable(user, candidates):
-        if course.slug not in labels or course.locale.language_code == language:
-            labels[course.slug] = course.title
+    for course in access.filter_viewable_rows(user, candidates):
+        if course["slug"] not in labels or course["locale__language_code"] == language:
+            labels[course["slug"]] = course["title"]
     return labels
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Locale, Page
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -18,6 +19,7 @@ from hypothesis.extra.django import TestCase
 from curriculum.models import HomePage
 from portal import access
 from portal.models import AccessRule, Cohort, CohortMembership, Nation, OfficerProfile
+from tests.factories import AccessRuleFactory, CohortFactory, ModuleFactory
 
 BASE = datetime.date(2026, 3, 1)
 
@@ -171,8 +173,11 @@ class PolicyAgreesWithTheRules(TestCase):
                     )
                 )
                 by_page = {page.pk for page in pages if access.can_view(fresh, page, on_day)}
+                rows = Page.objects.filter(pk__in=ids).values("pk", "path", "depth")
+                by_row = {row["pk"] for row in access.filter_viewable_rows(fresh, rows, on_day)}
                 assert by_queryset == expected
                 assert by_page == expected
+                assert by_row == expected
 
 
 class PolicyCostIsFixed(TestCase):
@@ -196,3 +201,14 @@ class PolicyCostIsFixed(TestCase):
 
         assert cost(chain[-1]) == cost(chain[0])
         assert cost(chain[-1]) == 2  # the viewer (open cohorts and nation), the rule table
+
+
+@pytest.mark.django_db
+def test_rows_and_pages_give_staff_the_pages_they_may_edit(instructor, officer, course):
+    module = ModuleFactory(parent=course)
+    AccessRuleFactory(page=course, cohorts=[CohortFactory()])
+    rows = Page.objects.filter(pk__in=[course.pk, module.pk]).values("pk", "path", "depth")
+    pages = [Page.objects.get(pk=course.pk), Page.objects.get(pk=module.pk)]
+    for user, expected in ((instructor, {course.pk, module.pk}), (officer, set())):
+        assert {row["pk"] for row in access.filter_viewable_rows(user, rows)} == expected
+        assert {page.pk for page in access.filter_viewable(user, pages)} == expected
