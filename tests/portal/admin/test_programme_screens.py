@@ -52,7 +52,10 @@ def test_the_access_rule_listing_shows_cohorts_dates_and_nations(client, program
         cohorts=[CohortFactory(name="Symposium 2026"), CohortFactory(name="Cyber Exchange 2025")],
         opens_on=datetime.date(2026, 3, 1),
         closes_on=datetime.date(2026, 9, 30),
-        releasable_to=[NationFactory(code="US", name="United States"), NationFactory(code="GB", name="Britain")],
+        releasable_to=[
+            NationFactory(code="US", name="United States"),
+            NationFactory(code="GB", name="Britain"),
+        ],
     )
     AccessRuleFactory(page=open_module, cohorts=[CohortFactory(name="Fellows 2026")])
     force_login_verified(client, programme_admin)
