@@ -44,13 +44,17 @@ MAX_TERM_LENGTH = 64
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 
+# Lucene's ArabicNormalizer folds these letters (both the plain form and the terms use them).
+_ARABIC_LETTER_FOLDS = {
+    "\u0622": "\u0627",  # آ → ا
+    "\u0623": "\u0627",  # أ → ا
+    "\u0625": "\u0627",  # إ → ا
+    "\u0649": "\u064a",  # ى → ي
+    "\u0629": "\u0647",  # ة → ه
+}
 _ALEF_YA_TA = str.maketrans(
     {
-        "\u0622": "\u0627",  # آ → ا
-        "\u0623": "\u0627",  # أ → ا
-        "\u0625": "\u0627",  # إ → ا
-        "\u0649": "\u064a",  # ى → ي
-        "\u0629": "\u0647",  # ة → ه
+        **_ARABIC_LETTER_FOLDS,
         **{chr(0x0660 + n): str(n) for n in range(10)},  # Arabic-Indic digits
         **{chr(0x06F0 + n): str(n) for n in range(10)},  # Extended Arabic-Indic digits
     }
@@ -108,11 +112,7 @@ ARABIC_SUFFIXES = (
 )
 _ARABIC_NORMAL = str.maketrans(
     {
-        "\u0622": "\u0627",  # آ → ا
-        "\u0623": "\u0627",  # أ → ا
-        "\u0625": "\u0627",  # إ → ا
-        "\u0649": "\u064a",  # ى → ي
-        "\u0629": "\u0647",  # ة → ه
+        **_ARABIC_LETTER_FOLDS,
         **dict.fromkeys(range(0x064B, 0x0653)),  # tanwin, harakat, shadda, sukun
         0x0640: None,  # tatweel
     }
