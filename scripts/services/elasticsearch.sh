@@ -7,7 +7,7 @@
 #   elasticsearch.sh url     print the URL
 #   elasticsearch.sh status  exit 0 if the node answers
 #
-# Env: ES_VERSION (default 8.19.7), ES_PORT (default 9201),
+# Env: ES_VERSION (default 8.19.21), ES_PORT (default 9201),
 #      ES_JAVA_HOME (default: newest full JDK 17..25 under /usr/lib/jvm),
 #      ES_HEAP (default 512m), ES_START_TIMEOUT (seconds, default 120),
 #      TABADUL_ES_ANALYSIS_PLUGIN (default 1: build + install the stand-in
@@ -17,7 +17,7 @@ set -euo pipefail
 # shellcheck source=scripts/services/lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-ES_VERSION="${ES_VERSION:-8.19.7}"
+ES_VERSION="${ES_VERSION:-8.19.21}"
 ES_PORT="${ES_PORT:-9201}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_START_TIMEOUT="${ES_START_TIMEOUT:-120}"
@@ -99,7 +99,7 @@ java_major() {
 # The integ-test zip has no bundled JDK, so one must be chosen: the newest
 # full JDK (java + javac, javac builds the stand-in plugin) under
 # /usr/lib/jvm whose major version is within ES 8.19's range. Checked here:
-# Temurin 25 and Debian's OpenJDK 17 both run ES 8.19.7.
+# Temurin 25 and Debian's OpenJDK 17 both run ES 8.19 (checked with 8.19.7 and 8.19.21).
 ES_MIN_JAVA=17
 ES_MAX_JAVA="${ES_MAX_JAVA:-25}"
 pick_java_home() {
