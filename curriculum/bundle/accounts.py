@@ -68,13 +68,18 @@ def plan_account(item: dict, user: AbstractBaseUser, *, reset_passwords: bool) -
     return plan
 
 
+def is_protected(user: AbstractBaseUser) -> bool:
+    """A superuser or a staff account (a staff role or `is_staff`): an import never changes one."""
+    return user.is_superuser or user.is_staff or roles.role_of(user) != "officer"
+
+
 def refusal(user: AbstractBaseUser, plan: AccountPlan) -> str | None:
     """Why an import may not touch `user`, or None."""
     name = user.get_username()
     if user.is_superuser:
         return f'refused: "{name}" is a superuser; an import never changes a superuser'
     role = roles.role_of(user)
-    if (role != "officer" or user.is_staff) and plan.changes:
+    if is_protected(user) and plan.changes:
         kind = role if role != "officer" else "staff"
         return (
             f'refused: "{name}" is an existing {kind} account; an import never changes staff accounts '

@@ -17,7 +17,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page
 
 from curriculum import roles
-from curriculum.bundle.accounts import plan_account, refusal, split_name
+from curriculum.bundle.accounts import is_protected, plan_account, refusal, split_name
 from curriculum.bundle.markdown import References, markdown_to_blocks
 from curriculum.bundle.validation import DEFAULT_LOCALE, BundleError, locale_of, validate_bundle
 from curriculum.models import (
@@ -205,7 +205,7 @@ class _Importer:
                 self.report.passwords_kept.append(existing.get_username())
             if plan.changes:
                 self.report.account_changes[existing.get_username()] = plan.changes
-            elif existing.is_superuser or existing.is_staff or roles.role_of(existing) != "officer":
+            elif is_protected(existing):
                 self.report.count("user", "unchanged")
                 return
         first, last = split_name(item.get("full_name", ""))
