@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from search import text
-from search.schema import FACETS, FIELDS, TEXT_FIELDS, DocField, Kind
+from search.schema import FACETS, FIELDS, SUGGEST_FIELDS, TEXT_FIELDS, DocField, Kind
 
 
 class IndexChange(models.Model):
@@ -109,16 +109,12 @@ def _search_document_attributes() -> dict:
         else:
             attributes[f"{field.name}_norm"] = _derived(field.name, "norm", text.analyse)
         search_fields.append(index.SearchField(f"{field.name}_norm"))
-    for name in _suggest_fields():
+    for name in SUGGEST_FIELDS:
         attributes[f"{name}_plain"] = _derived(name, "plain", text.normalise)
         search_fields.append(index.AutocompleteField(f"{name}_plain"))
     search_fields += [index.FilterField(name) for name in (*FACETS, "page_id", "published_at")]
     attributes["search_fields"] = search_fields
     return attributes
-
-
-def _suggest_fields() -> list[str]:
-    return [field.name for field in TEXT_FIELDS if field.suggest]
 
 
 class _SearchDocumentBase(index.Indexed, models.Model):

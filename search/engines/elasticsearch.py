@@ -20,9 +20,17 @@ from elasticsearch import helpers
 from elasticsearch_dsl import Q
 
 from portal import access
-from search import elastic, outbox, registry, text
+from search import elastic, outbox, text
 from search.engines import FACETS, Engine, EngineResult, EngineUnavailable, Hit, Query, Rebuild, Suggestion
-from search.schema import DATE_FIELD, HIT_FIELDS, SNIPPET_FIELDS, SUGGEST_FIELDS, TEXT_FIELDS, Document
+from search.schema import (
+    DATE_FIELD,
+    HIT_FIELDS,
+    SNIPPET_FIELDS,
+    SUGGEST_FIELDS,
+    TEXT_FIELDS,
+    Document,
+    document_key,
+)
 
 FIELDS = [f"{field.name}^{field.boost}" if field.boost > 1 else field.name for field in TEXT_FIELDS]
 HIGHLIGHTED = SNIPPET_FIELDS
@@ -51,10 +59,9 @@ def access_filter(policy: access.SearchFilter) -> Q | None:
 
 
 def _change_key(change) -> str:
-    """The document key an outbox row concerns (a page's, or another type's object's)."""
-    if change.type:
-        return registry.get(change.type).key(change.object_id)
-    return str(change.object_id)
+    """The document key an outbox row concerns: a page's (no type), or another type's object's —
+    also of a type no longer registered, which must not break a search."""
+    return document_key(change.type, change.object_id, is_page=not change.type)
 
 
 def stale_filter() -> Q | None:

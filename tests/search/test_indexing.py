@@ -224,3 +224,13 @@ def test_an_unreachable_node_postpones_with_backoff_and_loses_nothing(
         assert indexing.drain().applied == 1
     assert set(found("storm")) == {"Storm convoy"}
     assert found("storm")["Storm convoy"].snippet is not None
+
+
+@pytest.mark.elasticsearch
+def test_a_pending_change_of_a_type_no_longer_registered_breaks_no_search(es, curriculum_index):
+    CourseFactory(parent=curriculum_index, title="Logistics")
+    index_now()
+    IndexChange.objects.create(kind=IndexChange.Kind.OBJECT, type="retired-type", object_id=7)
+    results = service.search(OfficerFactory(username="reader"), "logistics", {}, 1)
+    assert (results.engine, [hit.title for hit in results.hits]) == ("elasticsearch", ["Logistics"])
+    assert indexing.drain().applied == 1, "the drainer marks it done and writes nothing for it"
