@@ -1,20 +1,28 @@
-"""Generate a search benchmark corpus: N modules in courses across six tracks, a fifth of them in
-Arabic (under Arabic translations of the courses), access rules on a fifth of the courses, cohorts and
-two sign-ins (`bench.officer`, a member of some cohorts, and `bench.admin`, a superuser).
+"""Generate a benchmark corpus: N modules in courses across six tracks, a fifth of them in Arabic
+(under Arabic translations of the courses), access rules (by default on a fifth of the English courses),
+cohorts and two sign-ins (`bench.officer`, a member of every fourth cohort, and `bench.admin`, a
+superuser).
 
-    .venv/bin/python bench/generate_corpus.py --modules 10000 [--database-url sqlite:///var/bench-search-10000.sqlite3]
+    .venv/bin/python bench/generate_corpus.py --modules 100000 \
+        [--database-url postgres://tabadul:tabadul@127.0.0.1:54329/tabadul_scale] [--cohorts 40] [--rules N]
 
-Pages are written in bulk (rows computed here, paths included) rather than one `add_child` at a time,
-so 50,000 modules take a minute, not an hour; no signal fires, so nothing is indexed: the benchmark
-runner rebuilds the indexes itself. The corpus is deterministic for a given --modules and --seed.
+The database is emptied first (the SQLite file deleted, the PostgreSQL database dropped and created).
+Pages are written in bulk (rows computed here, treebeard paths, depths and child counts included) rather
+than one `add_child` at a time, and streamed: modules are built, inserted and committed in batches
+(`--batch`, one transaction each), so memory stays bounded whatever N (nothing holds the N modules)
+and progress is printed as it goes. No signal fires, so nothing is indexed: the benchmark runners
+rebuild the indexes themselves. The corpus is deterministic for a given --modules, --cohorts, --rules
+and --seed. Prints the counts, the seconds and the peak resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import os
 import random
+import resource
 import sys
 import time
 import uuid
@@ -70,11 +78,55 @@ def step(number: int) -> str:
 class Words:
     def __init__(self, vocabulary: list[str], rng: random.Random) -> None:
         self.vocabulary = vocabulary
-        self.weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+        # Cumulative Zipf weights, summed once (the same draws as passing the weights to each call).
+        self.cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
         self.rng = rng
 
     def __call__(self, low: int, high: int) -> str:
-        return " ".join(self.rng.choices(self.vocabulary, self.weights, k=self.rng.randint(low, high)))
+        k = self.rng.randint(low, high)
+        return " ".join(self.rng.choices(self.vocabulary, cum_weights=self.cumulative, k=k))
+
+
+def peak_rss_mb() -> int:
+    """This process's peak resident memory so far, in MB (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def fresh_database(url: str) -> None:
+    """An empty database at `url`: the SQLite file deleted, or the PostgreSQL database dropped and
+    created again (the role must be allowed to create databases)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    server, _, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def corpus_exists(url: str) -> bool:
+    """Does `url` hold a finished corpus (the last thing `generate` writes is `bench.admin`)?"""
+    query = "SELECT 1 FROM auth_user WHERE username = 'bench.admin'"
+    try:
+        if url.startswith("sqlite:///"):
+            import sqlite3
+
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                return False
+            with sqlite3.connect(path) as db:
+                return db.execute(query).fetchone() is not None
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            return db.execute(query).fetchone() is not None
+    except Exception:  # noqa: BLE001 - a missing database or table: no corpus
+        return False
 
 
 def setup(database_url: str, es_url: str = "", prefix: str = "bench") -> None:
@@ -89,21 +141,33 @@ def setup(database_url: str, es_url: str = "", prefix: str = "bench") -> None:
     settings.SEARCH_INDEX_PREFIX = prefix
 
 
-def generate(modules: int, seed: int = 2026) -> dict:
+def generate(
+    modules: int,
+    seed: int = 2026,
+    *,
+    cohorts: int = 40,
+    rules: int | None = None,
+    batch: int = 2000,
+    progress=None,
+) -> dict:
+    """Write the corpus into the (empty, migrated here) database configured by `setup`.
+
+    Memory is bounded by the courses (N/25) and one batch of modules; each batch is one transaction.
+    `rules`: how many access rules (default: on about a fifth of the English courses); beyond those
+    courses the rest go on modules drawn at random. `progress(text)` is called after each batch."""
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from wagtail.models import Locale, Page
 
     from curriculum.models import CoursePage, CurriculumIndexPage, ModulePage, Track
     from portal.models import AccessRule, Cohort, CohortMembership
 
+    started = time.monotonic()
     call_command("migrate", verbosity=0)
-    if connection.vendor != "sqlite":
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)
+    migrated = time.monotonic()
     rng = random.Random(seed)
     english, arabic = Words(ENGLISH, rng), Words(ARABIC, rng)
     locale_en = Locale.objects.get(language_code="en")
@@ -116,30 +180,45 @@ def generate(modules: int, seed: int = 2026) -> dict:
     start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     today = datetime.date.today()
 
-    def page(parent: Page, number: int, title: str, slug: str, content_type, locale, key=None) -> Page:
+    n_courses = max(2, modules // 25)
+    n_arabic_courses = max(1, n_courses // 5)
+
+    def parent_of(n: int) -> tuple[bool, int]:
+        """Module n's language (Arabic?) and its course's position among the courses of that language."""
+        in_arabic = n % 5 == 4
+        return in_arabic, n % (n_arabic_courses if in_arabic else n_courses)
+
+    # Each course's child count, known before any page is written (so no update afterwards).
+    numchild: dict[tuple[bool, int], int] = {}
+    for n in range(modules):
+        key = parent_of(n)
+        numchild[key] = numchild.get(key, 0) + 1
+
+    def page(parent: Page, number: int, title: str, slug: str, content_type, locale, **fields) -> Page:
         published = start + datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 700))
         return Page(
             path=parent.path + step(number),
             depth=parent.depth + 1,
-            numchild=0,
+            numchild=fields.pop("numchild", 0),
             title=title,
             draft_title=title,
             slug=slug,
             url_path=f"{parent.url_path}{slug}/",
             content_type=content_type,
             locale=locale,
-            translation_key=key or uuid.uuid4(),
+            translation_key=fields.pop("key", None) or uuid.uuid4(),
             live=True,
             first_published_at=published,
             last_published_at=published,
         )
 
-    def insert(model, pages: list[Page], fields: dict) -> None:
+    def insert(model, pages: list[Page], fields) -> list[Page]:
         created = Page.objects.bulk_create(pages, batch_size=500)
         rows = [model(page_ptr_id=row.pk, **fields(index)) for index, row in enumerate(created)]
         concrete = list(model._meta.local_concrete_fields)
         for first in range(0, len(rows), 500):
             model._base_manager._insert(rows[first : first + 500], fields=concrete)
+        return created
 
     def body(words: Words) -> list[dict]:
         return [
@@ -158,120 +237,126 @@ def generate(modules: int, seed: int = 2026) -> dict:
             ],
         ]
 
-    started = time.monotonic()
+    def course_fields(words: Words):
+        return lambda n: {
+            "summary": words(10, 25),
+            "track_id": tracks[n % len(tracks)].pk,
+            "level": "foundation",
+            "body": [],
+            "learning_objectives": [],
+        }
+
     with transaction.atomic():
-        n_courses = max(2, modules // 25)
-        n_arabic_courses = max(1, n_courses // 5)
-        course_titles = [english(2, 4).title() for _ in range(n_courses)]
-        course_pages = [
-            page(index_en, n + 1, course_titles[n], f"course-{n}", course_type, locale_en)
-            for n in range(n_courses)
-        ]
-        insert(
+        english_courses = insert(
             CoursePage,
-            course_pages,
-            lambda n: {
-                "summary": english(10, 25),
-                "track_id": tracks[n % len(tracks)].pk,
-                "level": "foundation",
-                "body": [],
-                "learning_objectives": [],
-            },
-        )
-        arabic_courses = [
-            page(
-                index_ar,
-                n + 1,
-                arabic(2, 4),
-                f"course-{n}",
-                course_type,
-                locale_ar,
-                course_pages[n].translation_key,
-            )
-            for n in range(n_arabic_courses)
-        ]
-        insert(
-            CoursePage,
-            arabic_courses,
-            lambda n: {
-                "summary": arabic(10, 25),
-                "track_id": tracks[n % len(tracks)].pk,
-                "level": "foundation",
-                "body": [],
-                "learning_objectives": [],
-            },
-        )
-        courses = list(
-            Page.objects.filter(pk__in=[p.pk for p in course_pages + arabic_courses]).order_by("path")
-        )
-        english_courses = [c for c in courses if c.locale_id == locale_en.pk]
-        ar_courses = [c for c in courses if c.locale_id == locale_ar.pk]
-        children: dict[int, int] = {}
-        module_pages, languages = [], []
-        for n in range(modules):
-            in_arabic = n % 5 == 4
-            parent = (
-                ar_courses[n % len(ar_courses)] if in_arabic else english_courses[n % len(english_courses)]
-            )
-            children[parent.pk] = children.get(parent.pk, 0) + 1
-            title = (arabic if in_arabic else english)(3, 6)
-            module_pages.append(
+            [
                 page(
-                    parent,
-                    children[parent.pk],
-                    title,
-                    f"module-{n}",
-                    module_type,
-                    locale_ar if in_arabic else locale_en,
+                    index_en,
+                    n + 1,
+                    english(2, 4).title(),
+                    f"course-{n}",
+                    course_type,
+                    locale_en,
+                    numchild=numchild.get((False, n), 0),
                 )
-            )
-            languages.append(in_arabic)
-        insert(
-            ModulePage,
-            module_pages,
-            lambda n: {
-                "summary": (arabic if languages[n] else english)(15, 30),
-                "objectives": [],
-                "estimated_minutes": 30,
-                "classification": "UNCLASSIFIED",
-                "body": body(arabic if languages[n] else english),
-            },
+                for n in range(n_courses)
+            ],
+            course_fields(english),
         )
-        for course in courses:
-            Page.objects.filter(pk=course.pk).update(numchild=children.get(course.pk, 0))
+        ar_courses = insert(
+            CoursePage,
+            [
+                page(
+                    index_ar,
+                    n + 1,
+                    arabic(2, 4),
+                    f"course-{n}",
+                    course_type,
+                    locale_ar,
+                    key=english_courses[n].translation_key,
+                    numchild=numchild.get((True, n), 0),
+                )
+                for n in range(n_arabic_courses)
+            ],
+            course_fields(arabic),
+        )
         Page.objects.filter(pk=index_en.pk).update(numchild=len(english_courses))
         Page.objects.filter(pk=index_ar.pk).update(numchild=len(ar_courses))
+        course_rule_pages = [course.pk for course in english_courses if rng.random() < 0.2]
+    if rules is not None:
+        course_rule_pages = course_rule_pages[:rules]
+    extra_rules = 0 if rules is None else min(modules, rules - len(course_rule_pages))
+    ruled_modules = set(random.Random(seed + 1).sample(range(modules), extra_rules))
+    module_rule_pages: list[int] = []
 
-        cohorts = [
-            Cohort.objects.create(
+    children: dict[tuple[bool, int], int] = {}
+    for first in range(0, modules, batch):
+        numbers = range(first, min(first + batch, modules))
+        pages, languages = [], []
+        for n in numbers:
+            in_arabic, position = key = parent_of(n)
+            children[key] = children.get(key, 0) + 1
+            parent = (ar_courses if in_arabic else english_courses)[position]
+            locale = locale_ar if in_arabic else locale_en
+            title = (arabic if in_arabic else english)(3, 6)
+            pages.append(page(parent, children[key], title, f"module-{n}", module_type, locale))
+            languages.append(in_arabic)
+        with transaction.atomic():
+            created = insert(
+                ModulePage,
+                pages,
+                lambda i, languages=languages: {
+                    "summary": (arabic if languages[i] else english)(15, 30),
+                    "objectives": [],
+                    "estimated_minutes": 30,
+                    "classification": "UNCLASSIFIED",
+                    "body": body(arabic if languages[i] else english),
+                },
+            )
+        module_rule_pages += [row.pk for n, row in zip(numbers, created, strict=True) if n in ruled_modules]
+        del pages, created
+        if progress:
+            progress(
+                f"{numbers.stop}/{modules} modules, {time.monotonic() - started:.0f} s, "
+                f"peak RSS {peak_rss_mb()} MB"
+            )
+
+    with transaction.atomic():
+        all_cohorts = Cohort.objects.bulk_create(
+            Cohort(
                 slug=f"bench-cohort-{n}",
                 name=f"Bench cohort {n}",
                 starts_on=today - datetime.timedelta(days=rng.randint(-30, 300)),
                 ends_on=today + datetime.timedelta(days=rng.randint(-60, 200)),
             )
-            for n in range(40)
-        ]
+            for n in range(cohorts)
+        )
         # In bulk, like the pages: no signal, so nothing is queued for indexing.
-        rules = AccessRule.objects.bulk_create(
-            [AccessRule(page_id=course.pk) for course in english_courses if rng.random() < 0.2]
+        created_rules = AccessRule.objects.bulk_create(
+            [AccessRule(page_id=pk) for pk in course_rule_pages + module_rule_pages], batch_size=1000
         )
         AccessRule.cohorts.through.objects.bulk_create(
             [
                 AccessRule.cohorts.through(accessrule_id=rule.pk, cohort_id=cohort.pk)
-                for rule in rules
-                for cohort in rng.sample(cohorts, rng.randint(1, 2))
-            ]
+                for rule in created_rules
+                for cohort in rng.sample(all_cohorts, min(len(all_cohorts), rng.randint(1, 2)))
+            ],
+            batch_size=1000,
         )
         User = get_user_model()
         officer, _ = User.objects.get_or_create(username="bench.officer")
-        for cohort in cohorts[::4]:
-            CohortMembership.objects.get_or_create(cohort=cohort, user=officer)
+        CohortMembership.objects.bulk_create(
+            CohortMembership(cohort=cohort, user=officer) for cohort in all_cohorts[::4]
+        )
         User.objects.get_or_create(username="bench.admin", defaults={"is_superuser": True, "is_staff": True})
     return {
         "modules": modules,
-        "courses": len(courses),
-        "rules": len(rules),
+        "courses": len(english_courses) + len(ar_courses),
+        "cohorts": cohorts,
+        "rules": len(created_rules),
+        "migrate_seconds": round(migrated - started, 1),
         "seconds": round(time.monotonic() - started, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -281,13 +366,24 @@ def main() -> None:
     )
     parser.add_argument("--modules", type=int, required=True)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cohorts", type=int, default=40)
+    parser.add_argument("--rules", type=int, help="default: on about a fifth of the English courses")
+    parser.add_argument("--batch", type=int, default=2000, help="modules per transaction")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{ROOT / 'var' / f'bench-search-{args.modules}.sqlite3'}"
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    fresh_database(url)
     setup(url)
-    print(generate(args.modules, args.seed))
+    print(
+        generate(
+            args.modules,
+            args.seed,
+            cohorts=args.cohorts,
+            rules=args.rules,
+            batch=args.batch,
+            progress=lambda text: print(f"… {text}", file=sys.stderr, flush=True),
+        )
+    )
 
 
 if __name__ == "__main__":
