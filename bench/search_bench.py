@@ -69,7 +69,15 @@ def timed(call) -> float:
 
 
 def run_one(
-    size: int, database_url: str, es_url: str, queries: int, rounds: int, *, prefix: str, regenerate: bool
+    size: int,
+    database_url: str,
+    es_url: str,
+    queries: int,
+    rounds: int,
+    *,
+    prefix: str,
+    regenerate: bool,
+    with_database: bool = True,
 ) -> dict:
     from bench.generate_corpus import corpus_exists, fresh_database, generate, setup
 
@@ -110,8 +118,10 @@ def run_one(
     result["raw_bulk_docs_per_s"] = round(len(prepared) / statistics.median(raw_runs))
     result["rebuild_docs_per_s"] = round(len(prepared) / statistics.median(rebuild_runs))
     result["rebuild_ratio"] = round(result["rebuild_docs_per_s"] / result["raw_bulk_docs_per_s"], 2)
-    result["database_rebuild_s"] = round(timed(lambda: indexing.rebuild(only=("database",))), 1)
-    assert SearchDocument.objects.count() == len(prepared)
+    if with_database:
+        result["database_rebuild_s"] = round(timed(lambda: indexing.rebuild(only=("database",))), 1)
+        assert SearchDocument.objects.count() == len(prepared)
+    del prepared
 
     # (b) and (c): the same queries, interleaved.
     user = get_user_model().objects.get(username="bench.officer")
@@ -123,7 +133,11 @@ def run_one(
     alias = elastic.alias_name()
     engines = settings.SEARCH_ENGINES
     database_only = ["search.engines.database.DatabaseEngine"]
-    timings: dict[str, list[float]] = {"raw": [], "service_es": [], "service_db": []}
+    timings: dict[str, list[float]] = {
+        "raw": [],
+        "service_es": [],
+        **({"service_db": []} if with_database else {}),
+    }
 
     def service_search(text):
         # A fresh user object, as each request has: the policy memoises its answers on it.
@@ -138,15 +152,17 @@ def run_one(
     for text in texts:
         timings["raw"].append(timed(lambda text=text: search_only.search(index=alias, body=bodies[text])))
         timings["service_es"].append(timed(service_search(text)))
-        settings.SEARCH_ENGINES = database_only
-        timings["service_db"].append(timed(service_search(text)))
-        settings.SEARCH_ENGINES = engines
+        if with_database:
+            settings.SEARCH_ENGINES = database_only
+            timings["service_db"].append(timed(service_search(text)))
+            settings.SEARCH_ENGINES = engines
         counts[text] = service.search(user, text, {}, 1).count
     for name, values in timings.items():
         result[f"{name}_p50_ms"] = ms(statistics.median(values))
         result[f"{name}_p95_ms"] = ms(percentile(values, 0.95))
     result["service_vs_raw_p50"] = round(result["service_es_p50_ms"] / result["raw_p50_ms"], 2)
-    result["database_vs_es_p50"] = round(result["service_db_p50_ms"] / result["service_es_p50_ms"], 2)
+    if with_database:
+        result["database_vs_es_p50"] = round(result["service_db_p50_ms"] / result["service_es_p50_ms"], 2)
     result["median_hits"] = statistics.median(counts.values())
     es.indices.delete(index=f"{alias}-*", ignore_unavailable=True)  # the alias goes with its index
     return result
@@ -169,6 +185,11 @@ def main() -> None:
     parser.add_argument(
         "--regenerate", action="store_true", help="generate each corpus even if its database holds one"
     )
+    parser.add_argument(
+        "--skip-database-engine",
+        action="store_true",
+        help="measure Elasticsearch only (no (c), no database rebuild)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -182,6 +203,7 @@ def main() -> None:
             args.rounds,
             prefix=args.index_prefix,
             regenerate=args.regenerate,
+            with_database=not args.skip_database_engine,
         )
         print(json.dumps(result))
         return
@@ -193,11 +215,13 @@ def main() -> None:
         command += ["--elasticsearch-url", args.elasticsearch_url]
         command += ["--database-url-template", args.database_url_template]
         command += ["--index-prefix", args.index_prefix] + (["--regenerate"] if args.regenerate else [])
+        command += ["--skip-database-engine"] if args.skip_database_engine else []
         print(f"… {size} modules", file=sys.stderr, flush=True)
         # Progress (corpus generation) goes straight to this process's stderr.
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
         if done.returncode:
-            raise SystemExit(done.returncode)
+            print(f"{size} modules: the run failed (exit status {done.returncode})", file=sys.stderr)
+            raise SystemExit(1)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
 
