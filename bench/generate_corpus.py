@@ -1,7 +1,7 @@
 """Generate a benchmark corpus: N modules in courses across six tracks, a fifth of them in Arabic
-(under Arabic translations of the courses), access rules (by default on a fifth of the English courses),
-cohorts and two sign-ins (`bench.officer`, a member of every fourth of the first 40 cohorts, and `bench.admin`, a
-superuser).
+(under Arabic translations of the courses), access rules (by default on a fifth of the English
+courses), cohorts and two sign-ins (`bench.officer`, a member of every fourth of the first 40
+cohorts, and `bench.admin`, a superuser).
 
     .venv/bin/python bench/generate_corpus.py --modules 100000 \
         [--database-url postgres://tabadul:tabadul@127.0.0.1:54329/tabadul_scale] [--cohorts 40] [--rules N]
@@ -109,9 +109,9 @@ def fresh_database(url: str) -> None:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def corpus_exists(url: str) -> bool:
+def corpus_exists(url: str, username: str = "bench.admin") -> bool:
     """Does `url` hold a finished corpus (the last thing `generate` writes is `bench.admin`)?"""
-    query = "SELECT 1 FROM auth_user WHERE username = 'bench.admin'"
+    query = f"SELECT 1 FROM auth_user WHERE username = '{username}'"  # noqa: S608 - our own constant
     try:
         if url.startswith("sqlite:///"):
             import sqlite3
