@@ -83,7 +83,8 @@ class Dashboard:
             .values_list("module_key", flat=True)[:10]
         )
         readable = navigation.one_of_each(self.user, keys, ModulePage)
-        return next((readable[key] for key in keys if key in readable), None)
+        module = next((readable[key] for key in keys if key in readable), None)
+        return navigation.with_parents([module])[0] if module else None  # the card names its course
 
     @cached_property
     def recent_modules(self) -> list[Page]:
@@ -99,7 +100,7 @@ class Dashboard:
         )
         keys = list(dict.fromkeys(rows))[:RECENT_MODULES]
         readable = navigation.one_of_each(self.user, keys, ModulePage)
-        return [readable[key] for key in keys if key in readable]
+        return navigation.with_parents([readable[key] for key in keys if key in readable])
 
     @cached_property
     def directions(self) -> set[str]:

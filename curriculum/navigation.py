@@ -13,22 +13,49 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from portal import access
+from portal.memo import per_request
 
 
 def current_locale() -> Locale:
+    """The locale of the active language (else the default one); read once per request."""
+    return locale_for(get_language() or "en") or _default_locale()
+
+
+def locale_for(language: str) -> Locale | None:
+    """The locale of `language` (as `Locale.objects.get_for_language` finds it), or None."""
     try:
-        return Locale.objects.get_for_language(get_language() or "en")
-    except Locale.DoesNotExist:
-        return Locale.get_default()
+        code = get_supported_content_language_variant(language)
+    except LookupError:
+        return None
+    return _locales().get(code)
+
+
+def _locales() -> dict[str, Locale]:
+    """Every locale by language code, read once per request (a handful of rows)."""
+    return per_request("locales", lambda: {locale.language_code: locale for locale in Locale.objects.all()})
+
+
+def _default_locale() -> Locale:
+    return locale_for(settings.LANGUAGE_CODE) or Locale.get_default()
+
+
+def language_code_of(locale_id: int) -> str:
+    """The language code of a locale by its id, without a query per page."""
+    for locale in _locales().values():
+        if locale.pk == locale_id:
+            return locale.language_code
+    return Locale.objects.get(pk=locale_id).language_code  # a locale added during the request
 
 
 def visible(user, queryset):
@@ -80,7 +107,7 @@ def in_reader_language(pages: list[Page], locale: Locale) -> list[Page]:
 
 
 def _default_locale_id() -> int:
-    return Locale.get_default().pk
+    return _default_locale().pk
 
 
 def mark_shown_in(locale: Locale, pages: list[Page]) -> None:
@@ -191,7 +218,7 @@ class Navigation:
         home = HomePage.objects.filter(locale=current_locale(), depth=2).first()
         if home is None:
             return []
-        return readable(self.user, in_group_of(home).in_menu().specific())
+        return readable(self.user, in_group_of(home).in_menu().specific(defer=True))
 
 
 def navigation_for(request: HttpRequest) -> SimpleLazyObject:
@@ -224,6 +251,17 @@ def neighbours(user, page: Page) -> tuple[Page | None, Page | None]:
     previous = siblings[index - 1] if index > 0 else None
     following = siblings[index + 1] if index + 1 < len(siblings) else None
     return previous, following
+
+
+def with_parents(pages: list[Page]) -> list[Page]:
+    """`pages`, each with its parent read (`get_parent()` asks no more), in one query for all."""
+    paths = {page.path[: -Page.steplen] for page in pages if page.depth > 1}
+    parents = {parent.path: parent for parent in Page.objects.filter(path__in=paths)}
+    for page in pages:
+        parent = parents.get(page.path[: -Page.steplen])
+        if parent is not None:
+            page._cached_parent_obj = parent  # what treebeard's get_parent() returns when set
+    return pages
 
 
 def children_for(user, page: Page, model: type[Page], related: list[str] | None = None) -> list[Page]:

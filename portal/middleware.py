@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 from portal import access
+from portal.memo import request_memo
 
 # Machine-facing and asset paths answer for themselves (the API says 401 in JSON).
 PASS_THROUGH = ("/api/", "/static/", "/admin/", "/django-admin/")
@@ -28,11 +29,12 @@ class SignInInsteadOfNotFoundMiddleware:
 
 
 class AccessScopeMiddleware:
-    """One request reads the access policy's inputs once (portal.access.request_scope)."""
+    """One request reads the access policy's inputs once (portal.access.request_scope), and the facts
+    that every part of a page asks for (portal.memo)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with access.request_scope():
+        with access.request_scope(), request_memo():
             return self.get_response(request)

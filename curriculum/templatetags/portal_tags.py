@@ -12,9 +12,9 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
-from curriculum.navigation import url_in_language
+from curriculum.navigation import language_code_of, locale_for, url_in_language
 from portal.i18n import in_active_language
 
 register = template.Library()
@@ -45,10 +45,7 @@ def language_switcher(context, page=None, home_only=False):
     url = None
     if not home_only:
         if isinstance(page, Page):
-            try:
-                locale = Locale.objects.get_for_language(target)
-            except Locale.DoesNotExist:
-                locale = None
+            locale = locale_for(target)
             # Its translation, else the page itself in the other language's chrome (served there
             # from its source: curriculum.navigation.route_child).
             url = url_in_language(page, locale, request) if locale else None
@@ -166,8 +163,8 @@ def viewable_by(page, user):
 
 
 def _language_of(page) -> str:
-    """The language of a page's content (its locale's)."""
-    return page.locale.language_code.split("-")[0]
+    """The language of a page's content (its locale's), without a query per page."""
+    return language_code_of(page.locale_id).split("-")[0]
 
 
 def _active_language() -> str:

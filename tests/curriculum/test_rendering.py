@@ -163,3 +163,37 @@ def test_arabic_pages_render_right_to_left(client, officer, course, locale_ar):
     english = client.get(module.url).content.decode()
     assert '<html lang="en" dir="ltr"' in english
     assert CoursePage.objects.get(pk=arabic_course.pk).url.startswith("/ar/")
+
+
+def test_the_dashboard_renders_in_a_fixed_number_of_queries(client, officer, curriculum_index):
+    """The recently updated modules name their course without a query each."""
+    course = CourseFactory(parent=curriculum_index)
+    first = ModuleFactory(parent=course, last_published_at="2026-01-01T00:00Z")
+    client.force_login(officer)
+    client.get(first.url)  # a module to continue
+    few = queries_to_render_url(client, "/dashboard/")
+    for number in range(5):
+        other = CourseFactory(parent=curriculum_index)
+        ModuleFactory(parent=other, last_published_at=f"2026-01-0{number + 2}T00:00Z")
+
+    assert queries_to_render_url(client, "/dashboard/") == few
+
+
+def test_a_page_reads_the_locales_once(client, officer, course, locale_ar):
+    """The menu, the breadcrumbs, the language switcher and every link's language ask the locales of
+    one read per request (Wagtail's own page serving reads the active one)."""
+    module = ModuleFactory(parent=course)
+    client.force_login(officer)
+    client.get(module.url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(module.url).status_code == 200
+
+    assert len([q for q in captured if 'FROM "wagtailcore_locale"' in q["sql"]]) <= 2
+
+
+def queries_to_render_url(client, url: str) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)

@@ -1,0 +1,40 @@
+"""A memo that lasts one request: facts many parts of a page ask for (the locales, a search's facet
+labels) are read once per request, and read again by the next request, so nothing read here is ever
+shared between requests, or between users. Outside a request (commands, tests) nothing is memoised.
+
+`portal.middleware.AccessScopeMiddleware` opens the scope for every request, with the access
+policy's own (`portal.access.request_scope`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+T = TypeVar("T")
+_memo: ContextVar[dict | None] = ContextVar("tabadul_request_memo", default=None)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Memoise `per_request` answers until the end of this block (a nested block shares them)."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def per_request(key, compute: Callable[[], T]) -> T:
+    """`compute()`, once per request for `key` (every time outside a request)."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
