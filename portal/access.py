@@ -232,14 +232,21 @@ class GoverningFacts:
 class GoverningRules:
     """`governing_rule_ids` (and the ancestors) for many pages at once, by tree path, with a fixed
     number of queries per call whatever the number of pages; what one call read is remembered for
-    the next (a search index rebuild asks for every page, batch after batch)."""
+    the next (a search index rebuild asks for every page, batch after batch): the rules' translation
+    groups once (rules are few beside pages), the pages' ancestors as they are first met."""
 
     def __init__(self) -> None:
         self._ancestors: dict[str, tuple[int, str]] = {}  # path → (page id, translation key)
-        self._rules: dict[str, list[int]] = {}  # translation key → rule ids
+        self._rules: dict[str, list[int]] | None = None  # translation key → rule ids
 
-    def facts(self, paths: Iterable[str]) -> dict[str, GoverningFacts]:
+    def facts(
+        self, paths: Iterable[str], known: dict[str, tuple[int, object]] | None = None
+    ) -> dict[str, GoverningFacts]:
+        """`known`: path → (page id, translation key) of pages the caller has already read (a
+        batch's own rows), which need no query."""
         paths = list(paths)
+        for path, (pk, key) in (known or {}).items():
+            self._ancestors.setdefault(path, (pk, str(key)))
         step = Page.steplen
         wanted = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
         missing = wanted - self._ancestors.keys()
@@ -248,15 +255,10 @@ class GoverningRules:
                 "path", "pk", "translation_key"
             ):
                 self._ancestors[path] = (pk, str(key))
-        keys = {key for _, key in self._ancestors.values()} - self._rules.keys()
-        if keys:
-            self._rules.update(dict.fromkeys(keys, ()))
-            found: dict[str, list[int]] = {}
-            for rule_id, key in AccessRule.objects.filter(page__translation_key__in=keys).values_list(
-                "pk", "page__translation_key"
-            ):
-                found.setdefault(str(key), []).append(rule_id)
-            self._rules.update(found)
+        if self._rules is None:
+            self._rules = {}
+            for rule_id, key in AccessRule.objects.values_list("pk", "page__translation_key"):
+                self._rules.setdefault(str(key), []).append(rule_id)
         return {path: self._facts(path) for path in paths}
 
     def _facts(self, path: str) -> GoverningFacts:
