@@ -75,15 +75,11 @@ def in_group_of(page: Page, model: type[Page] = Page) -> QuerySet:
     )
 
 
-def with_translations(pages: Iterable[Page], model: type[Page] = Page) -> QuerySet:
-    """`pages` and every translation of them."""
-    return model.objects.filter(translation_key__in={page.translation_key for page in pages})
-
-
 def readable(user, queryset: QuerySet, *, related: Iterable[str] = (), locale: Locale | None = None) -> list:
     """The live pages of `queryset` (pages of any language) that `user` may view, one per translation
     group: the reader's translation where there is one, else the source. In the source's tree order."""
-    pages = visible(user, queryset).select_related("locale", *related).order_by("path")
+    # Listings link to pages: their StreamFields (bodies, objectives) are neither read nor decoded.
+    pages = visible(user, queryset).defer_streamfields().select_related("locale", *related).order_by("path")
     return in_reader_language(list(pages), locale or current_locale())
 
 
@@ -235,8 +231,9 @@ def modules_for(user, *, course: Page) -> list[Page]:
 def breadcrumbs(user, page: Page) -> list[Page]:
     """Ancestors of `page` below the root that `user` may view, from the home page down, each in the
     reader's language where it is translated."""
-    ancestors = list(page.get_ancestors().filter(depth__gte=2))
-    crumbs = readable(user, with_translations(ancestors))
+    ancestor_paths = [page.path[:end] for end in range(2 * Page.steplen, len(page.path), Page.steplen)]
+    keys = Page.objects.filter(path__in=ancestor_paths).values("translation_key")
+    crumbs = readable(user, Page.objects.filter(translation_key__in=keys))  # one query
     return sorted(crumbs, key=lambda crumb: crumb.depth)
 
 

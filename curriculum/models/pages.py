@@ -58,7 +58,10 @@ class PortalPage(Page):
             raise Http404
         if child.path[: -self.steplen] == self.path:
             child._cached_parent_obj = self
-        return child.specific.route(request, path_components[1:])
+        # A page passed through on the way only routes (by its tree fields): its specific fields are
+        # read for the page that is served, not for every ancestor.
+        child = child.specific if len(path_components) == 1 else child.specific_deferred
+        return child.route(request, path_components[1:])
 
     def get_url_parts(self, request=None):
         # A listing in the reader's language marks a page shown outside its own language with its
