@@ -106,13 +106,32 @@ def new_index_name() -> str:
     return f"{alias_name()}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
+def node_urls(value: str) -> tuple[str, ...]:
+    """The nodes of `ELASTICSEARCH_URL`: one URL, or several separated by commas (a cluster)."""
+    return tuple(url.strip() for url in value.split(",") if url.strip())
+
+
 def client() -> Elasticsearch:
-    return _client(settings.ELASTICSEARCH_URL, float(settings.SEARCH_ELASTICSEARCH_TIMEOUT))
+    return _client(node_urls(settings.ELASTICSEARCH_URL), float(settings.SEARCH_ELASTICSEARCH_TIMEOUT))
 
 
 @lru_cache(maxsize=4)
-def _client(url: str, timeout: float) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+def _client(urls: tuple[str, ...], timeout: float) -> Elasticsearch:
+    """One client per process and node list. Requests go round-robin over the listed nodes (no
+    sniffing: the list is the configuration, and nodes behind a proxy or in containers may publish
+    addresses the portal cannot reach). A node that refuses or drops the connection is marked dead
+    and the request is retried at once on the next one, so a dead node of several costs no failed
+    search; it is tried again after a backoff of 1 s doubling up to 30 s. With one node nothing is
+    retried: the database engine answers instead. A timeout is never retried (a cluster that slow
+    would keep the reader waiting `timeout` per node)."""
+    return Elasticsearch(
+        list(urls),
+        request_timeout=timeout,
+        max_retries=len(urls) - 1,
+        retry_on_timeout=False,
+        dead_node_backoff_factor=1.0,
+        max_dead_node_backoff=30.0,
+    )
 
 
 def source(document: SchemaDocument) -> dict:

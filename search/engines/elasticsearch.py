@@ -175,8 +175,14 @@ class ElasticsearchEngine(Engine):
 
     @staticmethod
     def _execute(body: dict) -> dict:
+        # A shard with no copy left (a node lost, no replica) fails the search rather than leaving its
+        # documents out: the database engine's answer is complete.
         try:
-            return elastic.client().search(index=elastic.alias_name(), body=body).body
+            return (
+                elastic.client()
+                .search(index=elastic.alias_name(), body=body, allow_partial_search_results=False)
+                .body
+            )
         except elastic.ERRORS as error:
             raise EngineUnavailable(str(error)) from error
 
