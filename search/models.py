@@ -41,8 +41,12 @@ class IndexChange(models.Model):
     object_id = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     available_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)  # failed attempts (they back off)
     last_error = models.TextField(blank=True)
+    # Every claim by a drainer counts: a row claimed twice was given up by a drainer that died
+    # (its lease expired), which the worker tests and the admin can see.
+    claims = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=100, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

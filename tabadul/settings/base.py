@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -270,10 +271,12 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
-# Django's task framework (django-tasks); the database backend is the production default.
-TASKS = {
-    "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
-}
+# Django's task framework (django-tasks). Here, and so in development and `make run`, the immediate
+# backend runs a task inside `enqueue()`, so nothing else needs to run; the production settings use
+# the database backend (django-tasks-db) and its `db_worker` processes. TASKS_BACKEND overrides both.
+TASKS_IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
+TASKS_DATABASE = "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default=TASKS_IMMEDIATE)}}
 
 # Search (the search service reads these; see docs/search.md)
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -295,6 +298,10 @@ SEARCH_INDEX_REPLICAS = env.int("SEARCH_INDEX_REPLICAS", default=0)
 SEARCH_RETRY_BASE_SECONDS = 5
 SEARCH_RETRY_MAX_SECONDS = 300
 SEARCH_OUTBOX_RETENTION_HOURS = 24
+# A drainer holds the rows it claimed this long; a drainer that dies (a killed worker) loses them to
+# the next one once it expires, so it must outlast the slowest batch.
+SEARCH_OUTBOX_LEASE_SECONDS = env.int("SEARCH_OUTBOX_LEASE_SECONDS", default=120)
+SEARCH_DRAIN_BATCH_SIZE = env.int("SEARCH_DRAIN_BATCH_SIZE", default=500)
 SEARCH_REBUILD_MARGIN_SECONDS = 60
 # More pending changes than this and Elasticsearch is not trusted: the database engine answers.
 SEARCH_MAX_PENDING_CHANGES = 1000

@@ -5,7 +5,7 @@
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import TASKS_DATABASE, env
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -21,3 +21,6 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
+
+# Background work runs in `db_worker` processes (docs/operations.md), not inside web requests.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default=TASKS_DATABASE)}}
