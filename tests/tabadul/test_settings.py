@@ -29,3 +29,31 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def backend_under(settings_module: str, **env: str) -> str:
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [".venv/bin/python", "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DJANGO_SECRET_KEY": "settings-test-secret",
+            "DJANGO_ALLOWED_HOSTS": "tabadul.example.org",
+            "DATABASE_URL": "sqlite:///:memory:",
+            **env,
+        },
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_production_queues_tasks_for_workers_and_development_runs_them_at_once():
+    assert backend_under("tabadul.settings.production") == "django_tasks_db.DatabaseBackend"
+    assert backend_under("tabadul.settings.dev") == "django_tasks.backends.immediate.ImmediateBackend"
+    immediate = "django_tasks.backends.immediate.ImmediateBackend"
+    assert backend_under("tabadul.settings.production", TASKS_BACKEND=immediate) == immediate
