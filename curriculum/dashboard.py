@@ -53,7 +53,7 @@ class Dashboard:
         """Every course the officer may read, in their language where it is translated, each with the
         modules of it they may read (in any language, one per translation group): progress is kept
         by translation key, so reading either language counts."""
-        courses = navigation.readable(self.user, CoursePage.objects.all(), related=["track"])
+        courses = navigation.readable_courses(self.user)
         modules = navigation.readable(self.user, ModulePage.objects.all())
         entries = progress.progress_by_key(self.user, modules)
         parent_keys = dict(

@@ -10,6 +10,7 @@ of a translation group, so `/ar/<path>` of an untranslated page serves its sourc
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -155,7 +156,7 @@ def url_in_language(page: Page, locale: Locale, request: HttpRequest | None = No
     translation = page.get_translation_or_none(locale)
     if translation is not None and translation.live:
         return translation.get_url(request)
-    page = Page.objects.get(pk=page.pk)  # a fresh instance to mark
+    page = copy.copy(page)  # an instance of its own to mark, the caller's stays as it was
     mark_shown_in(locale, [page])
     return getattr(page, "shown_at", None)
 
@@ -194,11 +195,10 @@ class Navigation:
 
     @cached_property
     def tracks(self) -> list[dict]:
-        from curriculum.models import CoursePage
 
         if access.is_anonymous(self.user):
             return []
-        courses = readable(self.user, CoursePage.objects.all(), related=["track"])
+        courses = readable_courses(self.user)
         grouped: dict[int, dict] = {}
         for course in sorted(courses, key=lambda course: course.track.title):  # stable: tree order
             entry = grouped.setdefault(course.track_id, {"track": course.track, "courses": []})
@@ -215,6 +215,18 @@ class Navigation:
         if home is None:
             return []
         return readable(self.user, in_group_of(home).in_menu().specific(defer=True))
+
+
+def readable_courses(user) -> list[Page]:
+    """Every course `user` may read, with its track, in the reader's language: the menu's and the
+    dashboard's, read once per request."""
+    from curriculum.models import CoursePage
+
+    def compute():
+        return user, readable(user, CoursePage.objects.all(), related=["track"])
+
+    # Keyed by the user object of this request (kept in the memo, so its id stays its own).
+    return list(per_request(("readable courses", id(user), get_language()), compute)[1])
 
 
 def navigation_for(request: HttpRequest) -> SimpleLazyObject:
