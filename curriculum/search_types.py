@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
 from portal import access
+from portal.i18n import in_active_language
 from search import registry, text
 from search.pages import PageType
 from search.registry import BuildContext, IndexedType
@@ -117,7 +118,10 @@ TYPES = (ModuleType, CourseType, GuideType, ProgrammeType, GlossaryType)
 
 
 def track_labels(user, values: list[str]) -> dict[str, str]:
-    return {track.slug: track.display_title for track in Track.objects.filter(slug__in=values)}
+    """Track titles in the reader's language (`Track.display_title`), from plain rows: every search
+    names the tracks of its hits."""
+    rows = Track.objects.filter(slug__in=values).values_list("slug", "title", "title_ar")
+    return {slug: in_active_language(title, title_ar) for slug, title, title_ar in rows}
 
 
 def course_labels(user, values: list[str]) -> dict[str, str]:
