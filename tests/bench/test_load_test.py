@@ -3,6 +3,7 @@ itself is a benchmark: `bash bench/load_test.sh`, figures in docs/benchmarks.md.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_locust_loads_the_locustfile():
+def locust_classes(**env: str) -> set[str]:
     # In a separate process: locust patches the standard library with gevent when imported.
     locust = Path(sys.executable).with_name("locust")
     result = subprocess.run(  # noqa: S603 - our own virtualenv's locust, fixed arguments
@@ -20,9 +21,15 @@ def test_locust_loads_the_locustfile():
         text=True,
         timeout=120,
         cwd=ROOT,
+        env={**os.environ, **env},
     )
     assert result.returncode == 0, result.stderr
-    assert "Officer" in result.stdout
+    return {line.strip() for line in result.stdout.splitlines()[1:] if line.strip()}
+
+
+def test_locust_loads_the_locustfile_with_and_without_the_writers():
+    assert locust_classes(LOADTEST_WRITERS="") == {"Officer"}
+    assert locust_classes(LOADTEST_WRITERS="1") == {"Officer", "Editor", "ProgrammeAdmin"}
 
 
 def test_the_load_test_script_parses():
