@@ -3,7 +3,9 @@
 # suite again on a real PostgreSQL started from Debian's package. A real Elasticsearch node runs
 # for the search tests that opt in to it (TABADUL_TEST_ELASTICSEARCH_URL; every other test stays on
 # the database search engine). The browser tests (tests/e2e) drive Debian's Chromium, installed when
-# missing. Under CI=true a service or browser that cannot be started fails the run.
+# missing. Last, a three-node Elasticsearch cluster (256 MB of heap per node) for the test that kills
+# one of its nodes (marker "cluster", in its own pass so the suite never shares the machine with it).
+# Under CI=true a service or browser that cannot be started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -12,7 +14,11 @@ step() { printf '\n== %s\n' "$*" >&2; }
 
 stop_es=""
 stop_pg=""
+stop_cluster=""
+# The cluster's ports (HTTP 9211-9213, transport 9311-9313) miss the single node's 9201 and 9301.
+CLUSTER=(env ES_NODES=3 ES_PORT=9211 ES_HEAP=256m bash scripts/services/elasticsearch.sh)
 cleanup() {
+  if [ -n "$stop_cluster" ]; then "${CLUSTER[@]}" stop >/dev/null 2>&1 || true; fi
   if [ -n "$stop_es" ]; then bash scripts/services/elasticsearch.sh stop >/dev/null 2>&1 || true; fi
   if [ -n "$stop_pg" ]; then bash scripts/services/postgres.sh stop >/dev/null 2>&1 || true; fi
 }
@@ -60,4 +66,17 @@ if ! pg_url=$(bash scripts/services/postgres.sh start); then
   echo "PostgreSQL could not be started." >&2
   exit 1
 fi
-DATABASE_URL="$pg_url" TABADUL_EXPECT_POSTGRES=1 $PY -m pytest -p no:cacheprovider -q
+DATABASE_URL="$pg_url" TABADUL_EXPECT_POSTGRES=1 $PY -m pytest -m "not cluster" -p no:cacheprovider -q
+
+step "Elasticsearch cluster (3 nodes) for the cluster test"
+stop_cluster=1
+if cluster_urls=$("${CLUSTER[@]}" start); then
+  step "pytest: a node of the cluster killed (PostgreSQL)"
+  DATABASE_URL="$pg_url" TABADUL_EXPECT_POSTGRES=1 TABADUL_EXPECT_ES_CLUSTER=1 \
+    TABADUL_TEST_ES_CLUSTER_URLS="$cluster_urls" $PY -m pytest -m cluster -p no:cacheprovider -q
+elif [ "${CI:-}" = "true" ]; then
+  echo "The Elasticsearch cluster could not be started." >&2
+  exit 1
+else
+  echo "The Elasticsearch cluster could not be started: the cluster test is skipped." >&2
+fi
