@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate demo run test e2e screenshots lint check-deploy messages clean
+.PHONY: install migrate demo run worker test e2e screenshots lint check-deploy messages clean
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,11 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# A task worker (django-tasks-db's db_worker) for a `make run` started with
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend: the production way of running background work.
+worker: migrate
+	TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(PY) manage.py db_worker
 
 test: install
 	bash scripts/test.sh
