@@ -8,7 +8,9 @@ PORT ?= 8000
 
 .PHONY: install migrate demo run worker test e2e screenshots lint check-deploy messages clean
 
+# Debian's Pango and Noto fonts for the PDF downloads (scripts/pdf_libs.sh: quick when present).
 install: $(VENV)/.installed
+	bash scripts/pdf_libs.sh
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
