@@ -87,7 +87,9 @@ def main() -> None:
         client.force_login(get_user_model().objects.get(username=username))
         dashboard = get(client, "/dashboard/")
         courses = sorted(set(COURSE.findall(dashboard)))
-        modules = sorted({m for course in courses for m in MODULE.findall(get(client, course))})
+        found = {m for course in courses for m in MODULE.findall(get(client, course))}
+        # Module pages only: a course's other links of that shape (its PDF export) are not in the mix.
+        modules = sorted(m for m in found if client.get(m)["Content-Type"].startswith("text/html"))
         assert courses and modules, (username, courses, modules)
         officers.append((client, courses, modules))
     def request_for(endpoint: str, courses: list[str], modules: list[str]) -> str:
