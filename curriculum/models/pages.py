@@ -18,6 +18,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock, rich_text_url_errors
@@ -76,6 +77,48 @@ class PortalPage(Page):
 
     class Meta:
         abstract = True
+
+
+class PdfDownloadMixin:
+    """`<page-url>pdf/` serves the page as a PDF (curriculum.pdf). It is routed to the page itself,
+    so serving it asks the access policy exactly as serving the page does (`before_serve_page`): 404
+    where the page would be 404, the sign-in page for anonymous visitors. Any other path below the
+    page is routed as before (children, else 404); a module may not take "pdf" as its slug.
+    `curriculum.pdf` (WeasyPrint, Pango) is imported on the first download, not by every process."""
+
+    PDF_PATH = "pdf"
+
+    def route(self, request, path_components):
+        if list(path_components) == [self.PDF_PATH]:
+            if not self.live:
+                raise Http404
+            return RouteResult(self, kwargs={"as_pdf": True})
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, as_pdf=False, **kwargs):
+        if as_pdf:
+            return self.serve_pdf(request)
+        return super().serve(request, *args, **kwargs)
+
+    def pdf_url(self, request) -> str | None:
+        """The download's address in the reader's part of the site (the page's own address there);
+        None in previews, since the PDF is always of the live page."""
+        if getattr(request, "is_preview", False) or not self.live:
+            return None
+        locale = navigation.current_locale()
+        if self.locale_id == locale.pk:
+            url = self.get_url(request)
+        else:
+            url = navigation.url_in_language(self, locale, request)
+        return f"{url}{self.PDF_PATH}/" if url else None
+
+    def serve_pdf(self, request):
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["pdf_url"] = self.pdf_url(request)
+        return context
 
 
 class HomePage(PortalPage):
@@ -177,7 +220,7 @@ class CurriculumIndexPage(SectionIndexPage):
         verbose_name = _("curriculum index")
 
 
-class CoursePage(PortalPage):
+class CoursePage(PdfDownloadMixin, PortalPage):
     """A course in a track: an ordered set of modules with learning objectives."""
 
     class Level(models.TextChoices):
@@ -218,11 +261,23 @@ class CoursePage(PortalPage):
         context["total_minutes"] = sum(m.estimated_minutes or 0 for m in modules)
         return context
 
+    def serve_pdf(self, request):
+        """The course summary, a table of contents and the modules the reader may read, in order, in
+        the reader's language as the course page lists them."""
+        from curriculum import pdf
+
+        listed = navigation.modules_for(request.user, course=self)
+        bodies = ModulePage.objects.in_bulk([module.pk for module in listed])
+        modules = [bodies[module.pk] for module in listed]
+        for module, shown in zip(modules, listed, strict=True):
+            module.shown_at = getattr(shown, "shown_at", None)
+        return pdf.response(request, self, modules=modules, course=self)
+
     class Meta:
         verbose_name = _("course")
 
 
-class ModulePage(PortalPage):
+class ModulePage(PdfDownloadMixin, PortalPage):
     """A unit of study: objectives, an estimated time, a classification marking and the body."""
 
     objectives = objectives_field(verbose_name=_("objectives"))
@@ -241,7 +296,9 @@ class ModulePage(PortalPage):
     parent_page_types = ["curriculum.CoursePage"]
     subpage_types: list[str] = []
 
-    def serve(self, request, *args, **kwargs):
+    def serve(self, request, *args, as_pdf=False, **kwargs):
+        if as_pdf:  # a download is not a visit: progress records reading the page
+            return super().serve(request, *args, as_pdf=True, **kwargs)
         # The one place a visit is recorded: Wagtail also builds this page's context for previews
         # (serve_preview) and the password page, which must not count as reading it.
         entry = progress.record_visit(request.user, self) if progress.counts_as_visit(request) else None
@@ -254,6 +311,19 @@ class ModulePage(PortalPage):
         # The entry `serve` just recorded, else (a preview, a HEAD) the reader's entry as it stands.
         context["progress"] = progress_entry or progress.entry_for(request.user, self)
         return context
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug == self.PDF_PATH:  # `<course-url>pdf/` is the course's PDF
+            message = _("“pdf” is the address of the course's PDF: choose another slug.")
+            raise ValidationError({"slug": message})
+
+    def serve_pdf(self, request):
+        from curriculum import pdf
+
+        crumbs = navigation.breadcrumbs(request.user, self)
+        course = crumbs[-1] if crumbs and crumbs[-1].depth == self.depth - 1 else None
+        return pdf.response(request, self, modules=[self], course=course)
 
     class Meta:
         verbose_name = _("module")

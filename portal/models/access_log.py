@@ -16,6 +16,7 @@ class AccessLogEntry(models.Model):
         PAGE = "page", _("Page")
         DOCUMENT = "document", _("Document")
         IMAGE = "image", _("Image")
+        PDF = "pdf", _("PDF download")
         VIEW_AS = "view_as", _("“View as” started")
         SIGN_IN = "sign_in", _("Sign-in")
         SIGN_OUT = "sign_out", _("Sign-out")
