@@ -9,9 +9,13 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
 from django.urls import reverse
 
+from wagtail.images import get_image_model
+
 import pytest
+from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from portal.models import AccessLogEntry
@@ -204,3 +208,20 @@ def test_a_module_may_not_take_the_pdf_address_as_its_slug(world):
     with pytest.raises(ValidationError) as raised:
         module.full_clean()
     assert "slug" in raised.value.message_dict
+
+
+def test_the_images_of_a_module_come_into_its_pdf_from_storage(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (12, 80, 120)).save(buffer, format="PNG")
+    image = get_image_model().objects.create(title="diagram", file=ImageFile(buffer, name="diagram.png"))
+    module = world["first"]
+    module.body = [{"type": "image", "value": {"image": image.pk, "alt_text": "", "caption": "Kill chain"}}]
+    module.save_revision().publish()
+    client.force_login(world["reader"])
+
+    response = client.get("/curriculum/planning/mission-analysis/pdf/")
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert "Kill chain" in reader.pages[0].extract_text()
+    assert len(reader.pages[0].images) == 1
