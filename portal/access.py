@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -159,8 +160,7 @@ def denied_rule_ids(user: User, today: datetime.date | None = None) -> frozenset
     return _cached(("denied", _viewer_key(user), day), compute)
 
 
-@dataclass(frozen=True)
-class _RuleRow:
+class _RuleRow(NamedTuple):  # a tuple: a thousand of them are made on every request
     id: int
     root_path: str
     opens_on: datetime.date | None
@@ -337,10 +337,9 @@ def _denied_roots(user: User, today: datetime.date | None) -> frozenset[str]:
     return _cached(("denied roots", _viewer_key(user), day), compute)
 
 
-def _restricted_by(root_paths: Iterable[str]) -> Q:
-    """Pages at or below any of `root_paths`: one IN test per path length (tree depth), whatever the
-    number of rules. The paths are grouped and encoded once per request (`lookups.Values`), not once
-    per listing."""
+def _by_length(root_paths: Iterable[str]) -> dict[int, lookups.Values]:
+    """`root_paths` grouped by length (tree depth) and encoded once per request (`lookups.Values`),
+    not once per listing."""
     root_paths = frozenset(root_paths)
 
     def compute() -> dict[int, lookups.Values]:
@@ -349,14 +348,20 @@ def _restricted_by(root_paths: Iterable[str]) -> Q:
             by_length.setdefault(len(path), []).append(path)
         return {length: lookups.Values(paths) for length, paths in by_length.items()}
 
+    return _cached(("paths by length", root_paths), compute)
+
+
+def _restricted_by(root_paths: Iterable[str]) -> Q:
+    """Pages at or below any of `root_paths`: one IN test per path length (tree depth), whatever the
+    number of rules."""
     condition = Q(pk__in=[])
-    for length, values in _cached(("restricted by", root_paths), compute).items():
+    for length, values in _by_length(root_paths).items():
         condition |= Q(**{f"path_prefix_{length}__any_of": values})
     return condition
 
 
 def _with_prefixes(pages: QuerySet, root_paths: Iterable[str]) -> QuerySet:
-    lengths = {len(path) for path in root_paths}
+    lengths = _by_length(root_paths)
     return pages.alias(**{f"path_prefix_{length}": Substr("path", 1, length) for length in lengths})
 
 
