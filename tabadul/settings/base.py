@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "portal",
     "curriculum",
     "search",
+    "xapi",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -306,6 +307,20 @@ SEARCH_REBUILD_MARGIN_SECONDS = 60
 # More pending changes than this and Elasticsearch is not trusted: the database engine answers.
 SEARCH_MAX_PENDING_CHANGES = 1000
 SEARCH_CATCH_UP_SECONDS = 30
+
+# xAPI learning records (docs/xapi.md): off (nothing recorded) while XAPI_LRS_URL is unset.
+XAPI_LRS_URL = env("XAPI_LRS_URL", default="")
+XAPI_LRS_USERNAME = env("XAPI_LRS_USERNAME", default="")
+XAPI_LRS_PASSWORD = env("XAPI_LRS_PASSWORD", default="")
+# The actor's account homePage and the root of activity ids; empty = WAGTAILADMIN_BASE_URL.
+XAPI_BASE_URL = env("XAPI_BASE_URL", default="")
+XAPI_LRS_TIMEOUT = env.float("XAPI_LRS_TIMEOUT", default=10.0)
+XAPI_BATCH_SIZE = env.int("XAPI_BATCH_SIZE", default=100)
+XAPI_RETRY_BASE_SECONDS = 10
+XAPI_RETRY_MAX_SECONDS = 3600
+XAPI_OUTBOX_LEASE_SECONDS = env.int("XAPI_OUTBOX_LEASE_SECONDS", default=120)
+# Sent statements are kept this long, for `manage.py xapi_resend`.
+XAPI_OUTBOX_RETENTION_DAYS = env.int("XAPI_OUTBOX_RETENTION_DAYS", default=90)
 
 # The curriculum bundle schema shipped with the project.
 CURRICULUM_BUNDLE_SCHEMA = BASE_DIR / "curriculum" / "bundle" / "curriculum-bundle.schema.json"

@@ -26,3 +26,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The suite searches with the database engine; Elasticsearch tests opt in (tests/search/conftest.py).
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "test"
+
+# xAPI is off; the tests that send statements opt in to a real store (tests/xapi/conftest.py).
+XAPI_LRS_URL = ""
