@@ -6,6 +6,8 @@ Layers, top to bottom:
 - the content apps (`CONTENT_APPS`): what officers read; they use search and the portal.
 - `search`: the search page and its index; content apps declare their documents to it, so it
   names none of them.
+- `xapi`: learning records for a learning record store, beside `search`: content apps record their
+  events through it, so it names none of them; it and `search` do not import each other.
 - `portal`: people, cohorts, nations, access rules and policy, the audit trail, security.
 
 A module may import its own package and the layers below it. Content apps do not import each
@@ -32,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTENT_APPS = ("curriculum",)
 
 # Each first-party package's layer: a higher number may import a lower one, never the reverse.
-LAYERS = {"tabadul": 3, **dict.fromkeys(CONTENT_APPS, 2), "search": 1, "portal": 0}
+CONTENT_LAYER = 2
+LAYERS = {"tabadul": 3, **dict.fromkeys(CONTENT_APPS, CONTENT_LAYER), "search": 1, "xapi": 1, "portal": 0}
 
 ADMIN_MODULES = {"admin", "wagtail_hooks"}
 
@@ -97,6 +100,8 @@ def _broken_rule(module: str, name: str) -> tuple[str, str] | None:
     if imported not in LAYERS:
         return None  # the standard library, Django, Wagtail, ...
     if imported != source and LAYERS[imported] >= LAYERS[source]:
+        if LAYERS[imported] == LAYERS[source] != CONTENT_LAYER:
+            return imported, f"{source} and {imported} are side by side: neither imports the other"
         if LAYERS[imported] == LAYERS[source]:
             return imported, f"content apps do not import each other ({source} imports {imported})"
         return imported, f"{source} is below {imported}: it may not import it"
@@ -193,4 +198,23 @@ def test_content_apps_do_not_import_each_other(tmp_path, monkeypatch):
     assert reasons == [
         ("lessons/models.py", 1, "content apps do not import each other (lessons imports curriculum)"),
         ("lessons/models.py", 2, "models import no admin screen"),
+    ]
+
+
+def test_search_and_xapi_do_not_import_each_other(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "search/__init__.py": "",
+            "search/tasks.py": "from xapi import outbox\n",
+            "xapi/__init__.py": "",
+            "xapi/sending.py": "import portal.access\nimport search.service\n",
+        },
+    )
+
+    reasons = [(v.path, v.line, v.reason) for v in check_layers(tmp_path)]
+
+    assert reasons == [
+        ("search/tasks.py", 1, "search and xapi are side by side: neither imports the other"),
+        ("xapi/sending.py", 2, "xapi and search are side by side: neither imports the other"),
     ]
