@@ -3,18 +3,24 @@ course's percentage counts the modules of it the officer may read.
 
 Reading is not writing: a visit is recorded only by `ModulePage.serve`, for a request that
 `counts_as_visit`; everything else (page contexts, previews, the dashboard) only reads.
+
+With xAPI on, the first visit of a module on a day and each completion are also recorded as xAPI
+statements, in the same transaction (`curriculum.learning_records`, docs/xapi.md).
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from wagtail.models import Page
 
+from curriculum import learning_records
 from portal import access
 
 if TYPE_CHECKING:  # the models import this module (ModulePage.serve)
@@ -41,14 +47,27 @@ def record_visit(user: access.User, module: Page) -> ModuleProgress | None:
     if not _tracks(user):
         return None
     now = timezone.now()
-    entry, created = ModuleProgress.objects.get_or_create(
-        user=user,
-        module_key=module.translation_key,
-        defaults={"last_page_id": module.pk, "started_at": now, "last_viewed_at": now},
-    )
-    if not created:
-        ModuleProgress.objects.filter(pk=entry.pk).update(last_page_id=module.pk, last_viewed_at=now)
+    with transaction.atomic():
+        entry, first_today = ModuleProgress.objects.get_or_create(
+            user=user,
+            module_key=module.translation_key,
+            defaults={"last_page_id": module.pk, "started_at": now, "last_viewed_at": now},
+        )
+        if not first_today:
+            changes = {"last_page_id": module.pk, "last_viewed_at": now}
+            mine = ModuleProgress.objects.filter(pk=entry.pk)
+            # Of concurrent first visits on a day, one finds the last visit before today.
+            first_today = bool(mine.filter(last_viewed_at__lt=_start_of_day(now)).update(**changes))
+            if not first_today:
+                mine.update(**changes)
+        if first_today and learning_records.enabled():
+            learning_records.module_experienced(user, module, now)
     return entry
+
+
+def _start_of_day(moment: datetime.datetime) -> datetime.datetime:
+    """Midnight of `moment`'s day in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(moment), datetime.time()))
 
 
 def entry_for(user: access.User, module: Page) -> ModuleProgress | None:
@@ -57,12 +76,26 @@ def entry_for(user: access.User, module: Page) -> ModuleProgress | None:
 
 
 def set_complete(user, module: Page, complete: bool = True):
+    """ "Mark complete" (or incomplete): a module completed stays completed at its first moment."""
+    from curriculum.models import ModuleProgress
 
     if not _tracks(user):
         return None
-    entry = record_visit(user, module)
-    entry.completed_at = timezone.now() if complete else None
-    entry.save(update_fields=["completed_at"])
+    with transaction.atomic():
+        entry = record_visit(user, module)
+        mine = ModuleProgress.objects.filter(pk=entry.pk)
+        if not complete:
+            mine.update(completed_at=None)
+            entry.completed_at = None
+            return entry
+        now = timezone.now()
+        # Completed once: a second "Mark complete" (or a concurrent one) changes nothing.
+        if mine.filter(completed_at__isnull=True).update(completed_at=now):
+            entry.completed_at = now
+            if learning_records.enabled():
+                learning_records.module_completed(user, module, now)
+        else:
+            entry.refresh_from_db(fields=["completed_at"])
     return entry
 
 
