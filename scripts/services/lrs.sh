@@ -150,9 +150,14 @@ cmd_start() {
   # var/ralph (where tabadul_lrs.py is).
   # In a session of its own (a test run's Ctrl-C does not reach it); it writes its own pid.
   rm -f "$LRS_PIDFILE"
-  (cd "$LRS_BASE" && ralph_env setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$LRS_PIDFILE" \
-      "$LRS_VENV/bin/uvicorn" tabadul_lrs:app --host "$LRS_HOST" --port "$LRS_PORT" --log-level warning \
-      </dev/null >"$LRS_LOG" 2>&1 &)
+  # The subshell's own redirections (a redirected function call would leave bash's saved copy of
+  # stdout open in the server, and `$(lrs.sh start)` would wait for it forever).
+  (
+    cd "$LRS_BASE" || exit 1
+    exec </dev/null >"$LRS_LOG" 2>&1
+    ralph_env setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$LRS_PIDFILE" \
+      "$LRS_VENV/bin/uvicorn" tabadul_lrs:app --host "$LRS_HOST" --port "$LRS_PORT" --log-level warning &
+  )
   local _
   for _ in $(seq 1 50); do [ -s "$LRS_PIDFILE" ] && break; sleep 0.1; done
   pid="$(cat "$LRS_PIDFILE" 2>/dev/null || true)"
