@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "portal.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.security.sessions.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +107,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tabadul.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections kept between requests (seconds; 0 closes one after every request), checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several threads: write-ahead logging lets readers run during a
     # write, NORMAL sync skips an fsync per commit (safe with WAL), IMMEDIATE avoids lock upgrades.
@@ -165,7 +169,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Sessions end after this long without a request (every request renews the cookie).
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed (row and cookie) at most once a minute, not on every request: portal.security.sessions.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -5,7 +5,7 @@
 """
 
 from .base import *  # noqa: F403
-from .base import TASKS_DATABASE, env
+from .base import DATABASES, TASKS_DATABASE, env
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -20,7 +20,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# Persistent connections (Django reads this per database; a top-level CONN_MAX_AGE does nothing).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 
 # Background work runs in `db_worker` processes (docs/operations.md), not inside web requests.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default=TASKS_DATABASE)}}

@@ -31,8 +31,8 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def backend_under(settings_module: str, **env: str) -> str:
-    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+def setting_under(settings_module: str, expression: str, **env: str) -> str:
+    code = f"from django.conf import settings; print({expression})"
     result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
         [".venv/bin/python", "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
@@ -50,6 +50,17 @@ def backend_under(settings_module: str, **env: str) -> str:
         check=True,
     )
     return result.stdout.strip()
+
+
+def backend_under(settings_module: str, **env: str) -> str:
+    return setting_under(settings_module, "settings.TASKS['default']['BACKEND']", **env)
+
+
+def test_production_keeps_database_connections_between_requests():
+    connection_age = "settings.DATABASES['default']['CONN_MAX_AGE']"
+    assert setting_under("tabadul.settings.production", connection_age) == "60"
+    assert setting_under("tabadul.settings.production", connection_age, DJANGO_CONN_MAX_AGE="5") == "5"
+    assert setting_under("tabadul.settings.dev", connection_age) == "0"
 
 
 def test_production_queues_tasks_for_workers_and_development_runs_them_at_once():

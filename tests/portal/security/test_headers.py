@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings as django_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 import time_machine
@@ -124,3 +126,19 @@ def test_page_previews_get_the_admin_policy_to_show_in_the_editor(client, superu
     assert response.status_code == 200
     # Rendered by Wagtail through the middleware with a stand-in request for the page's own address.
     assert directives(response)["frame-ancestors"] == ["'self'"]
+
+
+def test_a_session_is_renewed_at_most_once_a_minute(officer_client):
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(start):
+        officer_client.get("/dashboard/")
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=30)),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = officer_client.get("/dashboard/")
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert not [query for query in queries if "django_session" in query["sql"] and "UPDATE" in query["sql"]]
+    with time_machine.travel(start + datetime.timedelta(seconds=61)):
+        response = officer_client.get("/dashboard/")
+    assert response.cookies["sessionid"]["max-age"] == 30 * 60, "renewed once the minute is over"
