@@ -56,7 +56,8 @@ QUERIES = [
 ]
 _numbers = itertools.cycle(range(1, USERS + 1))
 COURSE = re.compile(r'href="(/curriculum/[^/"]+/)"')
-MODULE = re.compile(r'href="(/curriculum/[^/"]+/[^/"]+/)"')
+# A module's address, not a course's PDF download (`<course>/pdf/`, which the module pages do not link).
+MODULE = re.compile(r'href="(/curriculum/[^/"]+/(?!pdf/)[^/"]+/)"')
 
 
 class Officer(HttpUser):
