@@ -127,3 +127,33 @@ def test_reading_and_completing_a_course_reaches_the_store(client, lrs, committe
     assert course_done["result"] == {"completion": True}
     assert course_done["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/course"
     assert "parent" not in course_done["context"]["contextActivities"]
+
+
+def test_the_store_takes_the_shapes_checks_will_send(lrs):
+    """answered / passed / failed (knowledge checks, to come): shapes the store accepts as they are."""
+    from xapi import sending, statements
+
+    officer = unique("officer")
+    check = statements.Activity("check", unique("check"), {"en": "Mission analysis check"})
+    question = statements.Activity("question", unique("question"), {"en": "What comes first?"})
+    sent = [
+        statements.statement(
+            officer,
+            "answered",
+            question,
+            parents=[check],
+            result={"response": "b", "success": True, "score": statements.score(1, maximum=1)},
+        ),
+        statements.statement(
+            officer, "failed", check, result={"success": False, "score": statements.score(4, maximum=10)}
+        ),
+        statements.statement(
+            officer, "passed", check, result={"success": True, "score": statements.score(8, maximum=10)}
+        ),
+    ]
+    sending.post(sent)
+    stored = {s["id"]: s for s in statements_of(officer)}
+    assert set(stored) == {s["id"] for s in sent}
+    for statement in sent:
+        assert stored[statement["id"]]["result"] == statement["result"]
+        assert stored[statement["id"]]["verb"] == statement["verb"]

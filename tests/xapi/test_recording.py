@@ -1,0 +1,133 @@
+"""What is recorded, without a store (nothing is sent: the test's transaction never commits): a module
+is experienced once a day, completed once until marked incomplete, a course completed only with every
+module of it the officer may read; nothing when xAPI is off or the progress is rolled back; a refused
+statement is set aside without holding back the others."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+import pytest
+import time_machine
+
+from curriculum import progress
+from tests.factories import AccessRuleFactory, CohortFactory, CourseFactory, ModuleFactory, OfficerFactory
+from xapi import outbox, sending, statements
+from xapi.models import XapiStatement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def xapi_on(settings):
+    settings.XAPI_LRS_URL = "http://127.0.0.1:9"  # never reached: nothing here commits
+
+
+def verbs() -> list[tuple[str, str]]:
+    return [
+        (row.statement["verb"]["id"].rsplit("/", 1)[-1], row.statement["object"]["id"].split("/")[-2])
+        for row in XapiStatement.objects.order_by("pk")
+    ]
+
+
+def test_a_module_is_experienced_once_a_day(client, xapi_on, course):
+    module = ModuleFactory(parent=course)
+    officer = OfficerFactory(username="reader")
+    client.force_login(officer)
+    client.get(module.url)
+    client.get(module.url)
+    assert verbs() == [("experienced", "module")]
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        client.force_login(officer)  # the session of yesterday has timed out
+        assert client.get(module.url).status_code == 200
+        client.get(module.url)
+    assert verbs() == [("experienced", "module")] * 2
+    client.head(module.url)
+    assert len(verbs()) == 2
+
+
+def test_completion_is_recorded_once_until_undone(client, xapi_on, course):
+    module = ModuleFactory(parent=course)
+    client.force_login(OfficerFactory(username="reader"))
+    client.post(f"/progress/{module.pk}/complete/")
+    client.post(f"/progress/{module.pk}/complete/")
+    assert verbs() == [("experienced", "module"), ("completed", "module"), ("completed", "course")]
+    client.post(f"/progress/{module.pk}/incomplete/")
+    client.post(f"/progress/{module.pk}/complete/")
+    assert verbs()[3:] == [("completed", "module"), ("completed", "course")]
+
+
+def test_a_course_is_completed_with_every_module_the_officer_may_read(client, xapi_on, curriculum_index):
+    cohort, other = CohortFactory(), CohortFactory()
+    course = CourseFactory(parent=curriculum_index)
+    first, second, hidden = (ModuleFactory(parent=course) for _ in range(3))
+    AccessRuleFactory(page=hidden, cohorts=[other])
+    officer = OfficerFactory(username="reader", cohorts=[cohort])
+    client.force_login(officer)
+    client.post(f"/progress/{first.pk}/complete/")
+    assert ("completed", "course") not in verbs()
+    client.post(f"/progress/{second.pk}/complete/")
+    assert verbs()[-1] == ("completed", "course")
+
+
+def test_nothing_is_recorded_when_xapi_is_off(client, settings, course):
+    settings.XAPI_LRS_URL = ""
+    module = ModuleFactory(parent=course)
+    client.force_login(OfficerFactory(username="reader"))
+    client.get(module.url)
+    client.post(f"/progress/{module.pk}/complete/")
+    assert not XapiStatement.objects.exists()
+
+
+def test_rolled_back_progress_leaves_no_statement(xapi_on, course):
+    module = ModuleFactory(parent=course)
+    officer = OfficerFactory(username="reader")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        progress.set_complete(officer, module)
+        assert len(verbs()) == 3
+        raise RuntimeError
+    assert not XapiStatement.objects.exists()
+
+
+def test_a_refused_statement_waits_without_holding_back_the_rest(xapi_on, monkeypatch):
+    rows = outbox.record(
+        [statements.experienced(f"officer{n}", statements.Activity("module", f"key{n}")) for n in range(3)]
+    )
+    posted = []
+
+    def post(batch):
+        if len(batch) > 1 or batch[0]["actor"]["account"]["name"] == "officer1":
+            raise sending.StatementsRefused("HTTP 409: differing statements already exist")
+        posted.append(batch[0]["id"])
+
+    monkeypatch.setattr(sending, "post", post)
+    report = sending.send_due()
+    assert (report.sent, report.failed) == (2, 1)
+    assert posted == [str(rows[0].statement_id), str(rows[2].statement_id)]
+    refused = XapiStatement.objects.get(sent_at__isnull=True)
+    assert refused.pk == rows[1].pk and refused.attempts == 1 and "409" in refused.last_error
+    assert refused.available_at > timezone.now()
+
+
+def test_the_statement_shapes_checks_will_send():
+    """answered / passed / failed, for the knowledge checks to come (docs/xapi.md)."""
+    check = statements.Activity("check", "8c2d", {"en": "Mission analysis check"})
+    question = statements.Activity("question", "8c2d-q1", {"en": "What comes first?"})
+    answered = statements.statement(
+        "reader",
+        "answered",
+        question,
+        parents=[check],
+        result={"response": "b", "success": True, "score": statements.score(1, maximum=1)},
+    )
+    assert answered["verb"]["id"] == "http://adlnet.gov/expapi/verbs/answered"
+    assert answered["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
+    assert answered["context"]["contextActivities"]["parent"][0]["id"].endswith("/xapi/activities/check/8c2d")
+    passed = statements.statement(
+        "reader", "passed", check, result={"success": True, "score": statements.score(8, maximum=10)}
+    )
+    assert passed["result"]["score"] == {"scaled": 0.8, "raw": 8, "min": 0, "max": 10}
+    assert passed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
