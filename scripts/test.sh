@@ -5,6 +5,7 @@
 # the database search engine). The browser tests (tests/e2e) drive Debian's Chromium, installed when
 # missing. Last, a three-node Elasticsearch cluster (256 MB of heap per node) for the test that kills
 # one of its nodes (marker "cluster", in its own pass so the suite never shares the machine with it).
+# The xAPI tests send to a real learning record store, Ralph (scripts/services/lrs.sh; TABADUL_TEST_LRS_URL).
 # Under CI=true a service or browser that cannot be started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ PY=.venv/bin/python
 step() { printf '\n== %s\n' "$*" >&2; }
 
 stop_es=""
+stop_lrs=""
 stop_pg=""
 stop_cluster=""
 # The cluster's ports (HTTP 9211-9213, transport 9311-9313) miss the single node's 9201 and 9301.
@@ -20,6 +22,7 @@ CLUSTER=(env ES_NODES=3 ES_PORT=9211 ES_HEAP=256m bash scripts/services/elastics
 cleanup() {
   if [ -n "$stop_cluster" ]; then "${CLUSTER[@]}" stop >/dev/null 2>&1 || true; fi
   if [ -n "$stop_es" ]; then bash scripts/services/elasticsearch.sh stop >/dev/null 2>&1 || true; fi
+  if [ -n "$stop_lrs" ]; then bash scripts/services/lrs.sh stop >/dev/null 2>&1 || true; fi
   if [ -n "$stop_pg" ]; then bash scripts/services/postgres.sh stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -42,6 +45,19 @@ elif [ "${CI:-}" = "true" ]; then
   exit 1
 else
   echo "Elasticsearch could not be started: its tests will be skipped." >&2
+fi
+
+step "Ralph (a learning record store) for the xAPI tests"
+stop_lrs=1
+if lrs_url=$(bash scripts/services/lrs.sh start); then
+  export TABADUL_TEST_LRS_URL="$lrs_url" TABADUL_EXPECT_LRS=1 \
+    TABADUL_TEST_LRS_USERNAME="${TABADUL_LRS_USERNAME:-tabadul}" \
+    TABADUL_TEST_LRS_PASSWORD="${TABADUL_LRS_PASSWORD:-tabadul-lrs}"
+elif [ "${CI:-}" = "true" ]; then
+  echo "The learning record store could not be started." >&2
+  exit 1
+else
+  echo "The learning record store could not be started: the xAPI store tests will be skipped." >&2
 fi
 
 step "Chromium and axe-core for the browser tests"
