@@ -131,3 +131,30 @@ def test_the_statement_shapes_checks_will_send():
     )
     assert passed["result"]["score"] == {"scaled": 0.8, "raw": 8, "min": 0, "max": 10}
     assert passed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
+
+
+def test_a_claim_is_leased_and_a_dead_senders_rows_come_back(xapi_on, settings):
+    rows = outbox.record([statements.experienced("reader", statements.Activity("module", "key"))])
+    now = timezone.now()
+    assert [row.pk for row in outbox.claim(now, 10)] == [rows[0].pk]
+    assert outbox.claim(now, 10) == [], "held by the first sender"
+    later = now + datetime.timedelta(seconds=settings.XAPI_OUTBOX_LEASE_SECONDS + 1)
+    assert [row.pk for row in outbox.claim(later, 10)] == [rows[0].pk]
+    assert XapiStatement.objects.get().claims == 2
+
+
+def test_resend_queues_again_what_was_recorded_in_the_dates(xapi_on, monkeypatch):
+    from django.core.management import call_command
+
+    with time_machine.travel(datetime.datetime(2026, 11, 3, 12, tzinfo=datetime.UTC)):
+        early = outbox.record([statements.experienced("reader", statements.Activity("module", "a"))])
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 12, tzinfo=datetime.UTC)):
+        late = outbox.record([statements.experienced("reader", statements.Activity("module", "b"))])
+    XapiStatement.objects.update(sent_at=timezone.now())
+    posted = []
+    monkeypatch.setattr(sending, "post", lambda batch: posted.extend(s["id"] for s in batch))
+    call_command("xapi_resend", "--since", "2026-11-01", "--until", "2026-11-03")
+    assert posted == [str(early[0].statement_id)]
+    call_command("xapi_resend", "--since", "2026-11-04")
+    assert posted[1:] == [str(late[0].statement_id)]
+    assert not XapiStatement.objects.filter(sent_at__isnull=True).exists()
