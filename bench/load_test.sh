@@ -57,6 +57,8 @@ done
 rm -rf "$DIR"
 mkdir -p "$DIR"
 export DJANGO_SETTINGS_MODULE=${LOADTEST_SETTINGS:-tabadul.settings.dev} DJANGO_DEBUG=false LOG_LEVEL=ERROR
+# Connections kept between requests, as the production settings keep them.
+export DJANGO_CONN_MAX_AGE=${DJANGO_CONN_MAX_AGE:-60}
 export DATABASE_URL=${DATABASE_URL_ARG:-"sqlite:///$ROOT/$DIR/tabadul.sqlite3"}
 export LOADTEST_USERS=$USERS
 if [ -n "$ES_URL_ARG" ]; then
