@@ -9,7 +9,6 @@ objects it concerns from the database, so applying it twice, or late, is harmles
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,23 +18,22 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from portal.outbox import Report
 from search import engines, outbox, registry
 from search.engines import Engine, EngineUnavailable, version_now
 from search.models import IndexChange
 from search.schema import Document, describe_keys
 
 Kind = IndexChange.Kind
-logger = logging.getLogger(__name__)
 
 
 # --- draining ----------------------------------------------------------------------------------
 
 
-@dataclass
-class DrainReport:
-    applied: int = 0
-    failed: int = 0
-    error: str = ""
+class DrainReport(Report):
+    @property
+    def applied(self) -> int:
+        return self.done
 
 
 def drain(
@@ -44,60 +42,20 @@ def drain(
     """Apply due outbox rows, oldest first, until none is due (or `max_batches`). A batch that an
     engine cannot take is retried later with exponential backoff; a row whose document cannot be
     built is set aside the same way, with its error, without holding back the rest; nothing is
-    lost. What is left for later (backoff, another drainer's lease, `max_batches`) gets a drain of
-    its own when it falls due, on a task backend that can defer."""
-    report = DrainReport()
+    lost (`portal.outbox`)."""
     targets = engines.configured()
-    batch_size = batch_size or settings.SEARCH_DRAIN_BATCH_SIZE
-    for _ in range(max_batches):
-        moment = now or timezone.now()
-        rows = outbox.claim(moment, batch_size)
-        if not rows:
-            break
-        try:
-            apply(rows, targets=targets)
-        except EngineUnavailable as error:
-            outbox.postpone(rows, moment, str(error))
-            report.failed += len(rows)
-            report.error = str(error)
-            break
-        except Exception:
-            logger.exception("a batch of %d search index changes failed; applying them one by one", len(rows))
-            if not _apply_one_by_one(rows, targets, moment, report):
-                break
-            continue
-        outbox.mark_processed(rows)
-        report.applied += len(rows)
+    report = outbox.CHANGES.process(
+        lambda rows: apply(rows, targets=targets),
+        unavailable=EngineUnavailable,
+        batch_size=batch_size or settings.SEARCH_DRAIN_BATCH_SIZE,
+        max_batches=max_batches,
+        now=now,
+        report=DrainReport(),
+    )
     outbox.purge()
     for engine in targets:
         engine.after_drain(report.applied)
-    if retry_at := outbox.next_retry():
-        outbox.schedule_drain(run_after=max(retry_at, timezone.now()))
     return report
-
-
-def _apply_one_by_one(
-    rows: list[IndexChange], targets: list[Engine], moment: datetime.datetime, report: DrainReport
-) -> bool:
-    """Find the rows of a failed batch that fail on their own and postpone only those; False when
-    an engine stopped answering meanwhile (the rest of the batch is postponed with it)."""
-    for position, row in enumerate(rows):
-        try:
-            apply([row], targets=targets)
-        except EngineUnavailable as error:
-            outbox.postpone(rows[position:], moment, str(error))
-            report.failed += len(rows) - position
-            report.error = str(error)
-            return False
-        except Exception as error:
-            logger.exception("search index change %s failed", row)
-            outbox.postpone([row], moment, f"{type(error).__name__}: {error}")
-            report.failed += 1
-            report.error = str(error)
-            continue
-        outbox.mark_processed([row])
-        report.applied += 1
-    return True
 
 
 # --- applying ----------------------------------------------------------------------------------

@@ -16,21 +16,15 @@ search's own request.
 from __future__ import annotations
 
 import datetime
-import logging
-import os
-import socket
 from collections.abc import Iterable
-from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.outbox import Outbox
 from search.models import IndexChange
 
-logger = logging.getLogger(__name__)
 Kind = IndexChange.Kind
 
 
@@ -57,51 +51,21 @@ def _record(rows: list[IndexChange]) -> None:
     if not rows:
         return
     IndexChange.objects.bulk_create(rows)
-    transaction.on_commit(schedule_drain)
+    CHANGES.schedule_on_commit()
 
 
 # --- handing over to the task backend ----------------------------------------------------------
 
-
-def schedule_drain(run_after: datetime.datetime | None = None) -> None:
-    """Hand the outbox to the task queue (at `run_after`, on a backend that can defer). Never fails
-    the caller: the rows stay pending."""
-    from search.tasks import drain_outbox
-
-    task = drain_outbox
-    if run_after is not None and not task.get_backend().supports_defer:
-        return
-    # Inside a transaction (the claim), a failed enqueue must not abort it: a savepoint keeps it apart.
-    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
-    try:
-        with guard:
-            if _drain_waiting(task, run_after or timezone.now()):
-                return
-            if run_after is not None:
-                task = task.using(run_after=run_after)
-            task.enqueue()
-    except Exception:
-        logger.exception("could not enqueue the search outbox drain; the changes stay pending")
-
-
-def _drain_waiting(task, by: datetime.datetime) -> bool:
-    """Is a drain already queued, not started, to run no later than `by`? It will take whatever is
-    due then, so another would only find nothing to do. (Only the database backend can say; a
-    drain that has started is not counted, as it may have claimed its rows already.)"""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    backend = task.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    return (
-        DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=task.module_path, backend_name=backend.alias
-        )
-        .filter(Q(run_after__lte=by) | Q(run_after=get_date_max()))
-        .exists()
-    )
+# The search index's outbox (portal.outbox: claims, leases, backoff, one run waiting at a time).
+CHANGES = Outbox(
+    model=IndexChange,
+    done_field="processed_at",
+    task="search.tasks.drain_outbox",
+    lease_setting="SEARCH_OUTBOX_LEASE_SECONDS",
+    retry_settings=("SEARCH_RETRY_BASE_SECONDS", "SEARCH_RETRY_MAX_SECONDS"),
+    label="search index changes",
+)
+schedule_drain = CHANGES.schedule
 
 
 def _runs_inline() -> bool:
@@ -150,60 +114,7 @@ def pending_changes(limit: int, key_of) -> tuple[set[str], set[int]] | None:
     return keys, subtrees
 
 
-# --- the drainer's bookkeeping -----------------------------------------------------------------
-
-
-def drainer_id() -> str:
-    """Who claims: the host and process, as a worker's log and `ps` show it."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
-def claim(moment: datetime.datetime, batch_size: int) -> list[IndexChange]:
-    """Take due rows for this drainer. Rows another drainer has locked are skipped (several workers
-    drain at once on PostgreSQL); the rows taken are leased (`SEARCH_OUTBOX_LEASE_SECONDS`): hidden
-    from the others until the lease ends, so a drainer that dies loses them to the next one. That
-    next one is queued with the claim, in its transaction: a worker killed mid-batch leaves a drain
-    due when its lease ends, which another worker runs."""
-    lease_end = moment + datetime.timedelta(seconds=settings.SEARCH_OUTBOX_LEASE_SECONDS)
-    with transaction.atomic():
-        rows = list(
-            IndexChange.objects.select_for_update(skip_locked=True)
-            .filter(processed_at__isnull=True, available_at__lte=moment)
-            .order_by("pk")[:batch_size]
-        )
-        if rows:
-            IndexChange.objects.filter(pk__in=[row.pk for row in rows]).update(
-                available_at=lease_end, claims=F("claims") + 1, claimed_by=drainer_id()
-            )
-            schedule_drain(run_after=lease_end + datetime.timedelta(seconds=1))
-    return rows
-
-
-def mark_processed(rows: Iterable[IndexChange]) -> None:
-    IndexChange.objects.filter(pk__in=[row.pk for row in rows]).update(
-        processed_at=timezone.now(), last_error=""
-    )
-
-
-def postpone(rows: list[IndexChange], moment: datetime.datetime, error: str) -> None:
-    for row in rows:
-        row.attempts += 1
-        delay = min(
-            settings.SEARCH_RETRY_MAX_SECONDS, settings.SEARCH_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
-        )
-        row.available_at = moment + datetime.timedelta(seconds=delay)
-        row.last_error = error[:2000]
-    IndexChange.objects.bulk_update(rows, ["attempts", "available_at", "last_error"])
-    logger.warning("search index unavailable, %d changes postponed: %s", len(rows), error)
-
-
-def next_retry() -> datetime.datetime | None:
-    return (
-        IndexChange.objects.filter(processed_at__isnull=True)
-        .order_by("available_at")
-        .values_list("available_at", flat=True)
-        .first()
-    )
+# --- the drainer's bookkeeping (the rest is CHANGES's) -----------------------------------------
 
 
 def purge() -> None:

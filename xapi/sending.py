@@ -10,18 +10,14 @@ accepted and ignored by the store (Ralph answers 204), so sending again never du
 from __future__ import annotations
 
 import datetime
-import logging
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
 import requests
 
+from portal.outbox import Report
 from xapi import outbox
-from xapi.models import XapiStatement
 
-logger = logging.getLogger(__name__)
 VERSION = "1.0.3"
 
 
@@ -33,11 +29,10 @@ class StatementsRefused(Exception):
     """The store answered that it will not take (some of) these statements."""
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-    error: str = ""
+class SendReport(Report):
+    @property
+    def sent(self) -> int:
+        return self.done
 
 
 def statements_url() -> str:
@@ -64,52 +59,22 @@ def post(statements: list[dict]) -> None:
     raise StatementsRefused(answer)
 
 
-def send_due(*, now: datetime.datetime | None = None, batch_size: int | None = None, max_batches: int = 100):
-    """Send due statements, oldest first, until none is due (or `max_batches`); what is left (backoff,
-    another sender's lease) gets a send of its own when it falls due, on a backend that can defer."""
+def send_due(
+    *, now: datetime.datetime | None = None, batch_size: int | None = None, max_batches: int = 100
+) -> SendReport:
+    """Send due statements, oldest first, until none is due (or `max_batches`); a store that does not
+    answer postpones the batch, statements it refuses wait alone (`portal.outbox`)."""
     report = SendReport()
     if not outbox.enabled():
         return report
-    batch_size = batch_size or settings.XAPI_BATCH_SIZE
-    for _ in range(max_batches):
-        moment = now or timezone.now()
-        rows = outbox.claim(moment, batch_size)
-        if not rows:
-            break
-        try:
-            post([row.statement for row in rows])
-        except StoreUnavailable as error:
-            outbox.postpone(rows, moment, str(error))
-            report.failed += len(rows)
-            report.error = str(error)
-            break
-        except StatementsRefused:
-            if not _send_one_by_one(rows, moment, report):
-                break
-            continue
-        outbox.mark_sent(rows)
-        report.sent += len(rows)
+    outbox.STATEMENTS.process(
+        lambda rows: post([row.statement for row in rows]),
+        unavailable=StoreUnavailable,
+        refused=StatementsRefused,
+        batch_size=batch_size or settings.XAPI_BATCH_SIZE,
+        max_batches=max_batches,
+        now=now,
+        report=report,
+    )
     outbox.purge(now)
-    if retry_at := outbox.next_retry():
-        outbox.schedule_send(run_after=max(retry_at, timezone.now()))
     return report
-
-
-def _send_one_by_one(rows: list[XapiStatement], moment: datetime.datetime, report: SendReport) -> bool:
-    for position, row in enumerate(rows):
-        try:
-            post([row.statement])
-        except StoreUnavailable as error:
-            outbox.postpone(rows[position:], moment, str(error))
-            report.failed += len(rows) - position
-            report.error = str(error)
-            return False
-        except StatementsRefused as error:
-            logger.error("the learning record store refused statement %s: %s", row.statement_id, error)
-            outbox.postpone([row], moment, str(error))
-            report.failed += 1
-            report.error = str(error)
-            continue
-        outbox.mark_sent([row])
-        report.sent += 1
-    return True

@@ -76,7 +76,7 @@ class Workers:
         return process
 
     def pids(self) -> dict[str, str]:
-        """Drainer ids (host:pid, as `outbox.drainer_id` writes them) of the workers, by name."""
+        """Drainer ids (host:pid, as `portal.outbox.worker_id` writes them) of the workers, by name."""
         return {name: f":{process.pid}" for name, process in self.processes.items()}
 
     def log(self, name: str) -> str:
