@@ -250,25 +250,9 @@ prepare_dirs() {
 
 # --- runtime helpers --------------------------------------------------------
 
-# pid_alive PID: running and not a zombie (a container's PID 1 may never reap).
-pid_alive() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-  [ -n "$state" ] && [ "$state" != "Z" ]
-}
-
 # es_pid: the pid from our pidfile, if that process is alive and really is
 # our Elasticsearch (guards against pid reuse after a reboot).
-es_pid() {
-  local pid
-  [ -s "$ES_PIDFILE" ] || return 1
-  pid="$(cat "$ES_PIDFILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  pid_alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-Des.path.home=$ES_HOME" || return 1
-  printf '%s' "$pid"
-}
+es_pid() { pidfile_pid "$ES_PIDFILE" "-Des.path.home=$ES_HOME"; }
 
 # Note: GET / is 405 on the integ-test zip (no rest-root module), so probe
 # the cluster health endpoint instead.
@@ -415,16 +399,7 @@ check_node_arg() {
 }
 
 # node_pid K: node K's live pid (its own tmp dir is on the java command line).
-node_pid() {
-  local pid pidfile
-  pidfile="$(node_pidfile "$1")"
-  [ -s "$pidfile" ] || return 1
-  pid="$(cat "$pidfile")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  pid_alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-Djava.io.tmpdir=$(node_dir "$1")/tmp" || return 1
-  printf '%s' "$pid"
-}
+node_pid() { pidfile_pid "$(node_pidfile "$1")" "-Djava.io.tmpdir=$(node_dir "$1")/tmp"; }
 
 node_answers() {
   curl -fsS -m 5 "$(node_url "$1")/_cluster/health?timeout=1s" >/dev/null 2>&1

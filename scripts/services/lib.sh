@@ -88,3 +88,23 @@ ensure_traversable() {
 port_in_use() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
+
+# pid_alive PID: running and not a zombie (a container's PID 1 may never reap).
+pid_alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+  [ -n "$state" ] && [ "$state" != "Z" ]
+}
+
+# pidfile_pid PIDFILE MARKER: print the pid in PIDFILE if that process is alive and its command line
+# holds MARKER (so a pid reused after a reboot is not taken for ours).
+pidfile_pid() {
+  local pid
+  [ -s "$1" ] || return 1
+  pid="$(cat "$1")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  pid_alive "$pid" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
+  printf '%s' "$pid"
+}

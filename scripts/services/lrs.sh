@@ -103,23 +103,8 @@ PY
 
 # --- runtime ----------------------------------------------------------------
 
-pid_alive() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-  [ -n "$state" ] && [ "$state" != "Z" ]
-}
-
 # lrs_pid: the pid from our pidfile, if alive and really our uvicorn on this port.
-lrs_pid() {
-  local pid
-  [ -s "$LRS_PIDFILE" ] || return 1
-  pid="$(cat "$LRS_PIDFILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  pid_alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "tabadul_lrs:app --host $LRS_HOST --port $LRS_PORT" || return 1
-  printf '%s' "$pid"
-}
+lrs_pid() { pidfile_pid "$LRS_PIDFILE" "tabadul_lrs:app --host $LRS_HOST --port $LRS_PORT"; }
 
 # lrs_answers: the store is up and these credentials may read statements.
 lrs_answers() {
