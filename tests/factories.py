@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 import factory
 import wagtail_factories
@@ -139,3 +140,14 @@ class GuideFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Guide {n}")
     slug = factory.Sequence(lambda n: f"guide-{n}")
     region = "Host nation"
+
+
+def translate(page, locale, **fields):
+    """The translation of `page` into `locale`, published, with the given fields (its parent must be
+    translated already)."""
+    with translation.override(locale.language_code):
+        copy = page.copy_for_translation(locale, copy_parents=False, alias=False).specific
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    return copy

@@ -28,18 +28,11 @@ from tests.factories import (
     NationFactory,
     OfficerFactory,
     UserFactory,
+    translate,
 )
 
 ARABIC_TEXT = "يبدأ التخطيط الدفاعي بتحليل المهمة وتقدير الموقف."
 MARKING = "UNCLASSIFIED//FOUO"
-
-
-def translate(page, locale, **fields):
-    copy = page.copy_for_translation(locale).specific
-    for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save_revision().publish()
-    return copy
 
 
 @pytest.fixture

@@ -22,19 +22,12 @@ from tests.factories import (
     ModuleFactory,
     OfficerFactory,
     TrackFactory,
+    translate,
 )
 
 pytestmark = pytest.mark.django_db
 
 NOTICE = "This page has not been translated into your language yet: it is shown in {language}."
-
-
-def translate(page, locale, **fields):
-    copy = page.copy_for_translation(locale).specific
-    for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save_revision().publish()
-    return copy
 
 
 @pytest.fixture

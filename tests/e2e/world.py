@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils import translation
-
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from curriculum.models import CoursePage, CultureIndexPage, CurriculumIndexPage, HomePage, ModulePage
 from tests.factories import (
@@ -25,6 +23,7 @@ from tests.factories import (
     OfficerFactory,
     TrackFactory,
     UserFactory,
+    translate,
 )
 
 PASSWORD = "correct-horse-battery"  # the factories' password
@@ -124,16 +123,6 @@ class World:
     instructor: object
     editor: object
     programme_admin: object
-
-
-def translate(page: Page, locale: Locale, **fields) -> Page:
-    """The Arabic (or other) translation of `page`, published, with the given fields."""
-    with translation.override(locale.language_code):
-        copy = page.copy_for_translation(locale, copy_parents=False, alias=False).specific
-    for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save_revision().publish()
-    return copy
 
 
 def build_world() -> World:

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import AccessRuleFactory, CohortFactory, CourseFactory, ModuleFactory, OfficerFactory
+from tests.factories import (
+    AccessRuleFactory,
+    CohortFactory,
+    CourseFactory,
+    ModuleFactory,
+    OfficerFactory,
+    translate,
+)
 from tests.xapi.conftest import statements_of, unique
 from xapi.models import XapiStatement
 
 pytestmark = pytest.mark.django_db
 BASE = "http://testserver"
 VERB = "http://adlnet.gov/expapi/verbs/"
-
-
-def translate(page, locale, **fields):
-    copy = page.copy_for_translation(locale).specific
-    for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save_revision().publish()
-    return copy
 
 
 @pytest.fixture
