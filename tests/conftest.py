@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 
 from wagtail.models import Locale
 
@@ -119,3 +121,19 @@ def force_login_verified(client, user) -> None:
     session = client.session
     session[django_otp.DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
     session.save()
+
+
+SERVICES = Path(__file__).resolve().parents[1] / "scripts" / "services"
+
+
+def service_script(
+    name: str, *args: str, env: dict | None = None, check: bool = True, timeout: int = 600
+) -> str:
+    """Run `scripts/services/<name>.sh ARGS` (tests that stop and start a real service) and return what
+    it printed; a failure fails the test with the script's own error."""
+    command = ["bash", str(SERVICES / f"{name}.sh"), *args]  # noqa: S607
+    done = subprocess.run(  # noqa: S603 - our own scripts, fixed arguments
+        command, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )
+    assert done.returncode == 0 or not check, done.stderr[-3000:]
+    return done.stdout.strip()

@@ -26,11 +26,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.management import call_command
@@ -43,7 +41,7 @@ from elasticsearch import Elasticsearch
 
 from search import elastic, indexing
 from search.models import IndexChange
-from tests.conftest import require_service
+from tests.conftest import require_service, service_script
 from tests.factories import CourseFactory, ModuleFactory, OfficerFactory
 from tests.search.conftest import PREFIX
 
@@ -54,7 +52,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "services" / "elasticsearch.sh"
 URLS = [url.strip() for url in os.environ.get("TABADUL_TEST_ES_CLUSTER_URLS", "").split(",") if url.strip()]
 HARBOUR = 20  # modules every search must find, whichever engine answers
 # The slowest the cluster may be to notice a node that died: a killed process's connections close at
@@ -66,11 +63,8 @@ DETECTION_LIMIT = 13.0
 
 def script(*args: str) -> str:
     port = urlsplit(URLS[0]).port
-    env = {**os.environ, "ES_NODES": str(len(URLS)), "ES_PORT": str(port), "ES_HEAP": "256m"}
-    command = ["bash", str(SCRIPT), *args]  # noqa: S607
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)  # noqa: S603
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip()
+    env = {"ES_NODES": str(len(URLS)), "ES_PORT": str(port), "ES_HEAP": "256m"}
+    return service_script("elasticsearch", *args, env=env)
 
 
 def node_client(url: str) -> Elasticsearch:

@@ -5,8 +5,6 @@ again the changes it missed reach the index without a rebuild. The node is runni
 from __future__ import annotations
 
 import datetime
-import subprocess
-from pathlib import Path
 
 from django.core.cache import cache
 
@@ -15,18 +13,15 @@ import time_machine
 
 from search import indexing, service
 from search.models import IndexChange
-from tests.conftest import require_service
+from tests.conftest import require_service, service_script
 from tests.factories import CourseFactory, ModuleFactory, OfficerFactory
 from tests.search.conftest import index_now, node_answers
 
 pytestmark = pytest.mark.elasticsearch
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "services" / "elasticsearch.sh"
 
 
 def node(action: str) -> str:
-    done = subprocess.run(["bash", str(SCRIPT), action], capture_output=True, text=True, timeout=300)  # noqa: S603,S607
-    assert done.returncode == 0 or action == "status", done.stderr[-2000:]
-    return done.stdout.strip()
+    return service_script("elasticsearch", action, check=action != "status")
 
 
 @pytest.fixture
@@ -35,7 +30,7 @@ def managed_node(elasticsearch_url):
     require_service(
         "elasticsearch",
         node("url") == elasticsearch_url.rstrip("/"),
-        f"the outage test stops and starts the node of {SCRIPT.name}, not {elasticsearch_url}",
+        f"the outage test stops and starts the node of elasticsearch.sh, not {elasticsearch_url}",
     )
     yield
     if not node_answers(elasticsearch_url):

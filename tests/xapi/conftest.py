@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import require_service
+from tests.conftest import require_service, service_script
 
 LRS_URL = os.environ.get("TABADUL_TEST_LRS_URL", "").rstrip("/")
 LRS_USERNAME = os.environ.get("TABADUL_TEST_LRS_USERNAME", "tabadul")
 LRS_PASSWORD = os.environ.get("TABADUL_TEST_LRS_PASSWORD", "tabadul-lrs")
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "services" / "lrs.sh"
 
 
 def store_answers() -> bool:
@@ -32,9 +29,7 @@ def store_answers() -> bool:
 
 
 def store(action: str) -> str:
-    done = subprocess.run(["bash", str(SCRIPT), action], capture_output=True, text=True, timeout=300)  # noqa: S603,S607
-    assert done.returncode == 0 or action == "status", done.stderr[-2000:]
-    return done.stdout.strip()
+    return service_script("lrs", action, check=action != "status")
 
 
 @pytest.fixture
@@ -51,7 +46,7 @@ def lrs(settings):
 @pytest.fixture
 def managed_store(lrs):
     """The test store, if lrs.sh manages it (the outage test stops it); started again afterwards."""
-    how = f"the outage test stops and starts the store of {SCRIPT.name}"
+    how = "the outage test stops and starts the store of lrs.sh"
     require_service("lrs", store("url") == lrs, how)
     yield
     if not store_answers():
