@@ -19,7 +19,6 @@ from wagtail.models import Page
 
 from curriculum import navigation
 from portal import access
-from portal.models import Cohort
 from xapi import outbox, statements
 from xapi.statements import Activity
 
@@ -39,16 +38,9 @@ def page_activity(kind: str, page: Page) -> Activity:
 
 
 def cohort_activities(user, page: Page, day: datetime.date) -> list[Activity]:
-    """The officer's cohorts open on `day` that grant `page` (named by a rule governing it); all
-    their open cohorts when no rule names one (an unrestricted page)."""
-    mine = [
-        cohort
-        for cohort in Cohort.objects.filter(memberships__user=user).order_by("slug")
-        if cohort.is_open_on(day)
-    ]
-    granting = set(access.applicable_rules(page).values_list("cohorts", flat=True))
-    chosen = [cohort for cohort in mine if cohort.pk in granting] or mine
-    return [Activity("cohort", cohort.slug, {"und": cohort.name}) for cohort in chosen]
+    """The officer's cohorts that give them `page` on `day` (`access.granting_cohorts`)."""
+    cohorts = access.granting_cohorts(user, page, day)
+    return [Activity("cohort", cohort.slug, {"und": cohort.name}) for cohort in cohorts]
 
 
 def _course_of(module: Page) -> Page | None:

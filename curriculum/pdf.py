@@ -34,7 +34,6 @@ import weasyprint
 from curriculum.templatetags.portal_tags import classification_level
 from portal import access, audit
 from portal.media import media_object
-from portal.models import AccessRule
 
 STYLESHEET = "curriculum/pdf.css"
 DEFAULT_MARKING = "UNCLASSIFIED"
@@ -46,18 +45,10 @@ MARKING_RANKS = [
 
 
 def releasability(pages: list[Page]) -> str:
-    """What the rules governing `pages` say about nations: "RELEASABLE TO PK, US" (ISO codes, sorted)
-    when a rule names nations — the nations every such rule names, since a reader must pass them
-    all — "RELEASABLE TO NONE" when those lists share no nation, "" when no rule names one (the
-    classification marking alone then says what the page is)."""
-    rules = AccessRule.objects.none()
-    for page in pages:
-        rules = rules | access.applicable_rules(page)
-    nations: set[str] | None = None
-    for rule in rules.distinct().prefetch_related("releasable_to"):
-        codes = {nation.code for nation in rule.releasable_to.all()}
-        if codes:
-            nations = codes if nations is None else nations & codes
+    """"RELEASABLE TO PK, US" (ISO codes, sorted) when the rules governing `pages` name nations
+    (`access.releasable_nations`), "RELEASABLE TO NONE" when those lists share no nation, "" when no
+    rule names one (the classification marking alone then says what the page is)."""
+    nations = access.releasable_nations(pages)
     if nations is None:
         return ""
     return "RELEASABLE TO " + (", ".join(sorted(nations)) if nations else "NONE")

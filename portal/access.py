@@ -471,6 +471,34 @@ def readers(page: Page, today: datetime.date | None = None) -> QuerySet:
     )
 
 
+def releasable_nations(pages: Iterable[Page]) -> set[str] | None:
+    """The nations (ISO codes) the rules governing `pages` release them to: those every rule that
+    names nations names, since a reader must pass them all (empty when they share none); None when
+    no rule names a nation."""
+    rules = AccessRule.objects.none()
+    for page in pages:
+        rules = rules | applicable_rules(page)
+    nations: set[str] | None = None
+    for rule in rules.distinct().prefetch_related("releasable_to"):
+        codes = {nation.code for nation in rule.releasable_to.all()}
+        if codes:
+            nations = codes if nations is None else nations & codes
+    return nations
+
+
+def granting_cohorts(user: User, page: Page, today: datetime.date | None = None) -> list[Cohort]:
+    """The user's cohorts open on the day that a rule governing `page` names (what gives them the
+    page); all their open cohorts when no rule names one (an unrestricted page)."""
+    day = today_for(user, today)
+    mine = [
+        cohort
+        for cohort in Cohort.objects.filter(memberships__user=user).order_by("slug")
+        if cohort.is_open_on(day)
+    ]
+    granting = set(applicable_rules(page).values_list("cohorts", flat=True))
+    return [cohort for cohort in mine if cohort.pk in granting] or mine
+
+
 # --- cohort reports ----------------------------------------------------------------------------
 
 
