@@ -139,24 +139,18 @@ for path in paths * 4:
     urllib.request.urlopen(request, timeout=60).read()
 PY
 
-# CPU seconds the gunicorn workers have used so far (utime + stime of the master's children).
-worker_cpu() {
+# cpu_seconds PID...: the CPU seconds (utime + stime) those processes have used so far.
+cpu_seconds() {
   local total=0 pid ticks
-  for pid in $(pgrep -P "$GUNICORN"); do
+  for pid in "$@"; do
     ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
     total=$((total + ticks))
   done
   awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }
-# CPU seconds the task workers have used so far.
-task_cpu() {
-  local total=0 pid ticks
-  for pid in "${TASK_PIDS[@]}"; do
-    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-    total=$((total + ticks))
-  done
-  awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
-}
+# ... of the gunicorn workers (the master's children) and of the task workers.
+worker_cpu() { cpu_seconds $(pgrep -P "$GUNICORN"); }
+task_cpu() { cpu_seconds "${TASK_PIDS[@]}"; }
 CPU_BEFORE=$(worker_cpu)
 TASK_CPU_BEFORE=$(task_cpu)
 
