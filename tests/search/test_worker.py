@@ -125,6 +125,20 @@ def due_tasks():
     return DBTaskResult.objects.ready()
 
 
+def freeze_holding_a_batch(process: subprocess.Popen, held, workers: Workers) -> None:
+    """Stop `process` (SIGSTOP) at a moment it holds claimed rows it has not applied: between seeing
+    them and a kill it could finish the batch, so it is frozen first and looked at, and let go again
+    until it is caught mid-batch."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        process.send_signal(signal.SIGSTOP)
+        if held.exists():
+            return
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.01)
+    pytest.fail(f"the worker was never caught holding a batch\n{workers.log('worker-1')[-3000:]}")
+
+
 def pending() -> int:
     return IndexChange.objects.filter(processed_at__isnull=True).count()
 
@@ -200,7 +214,8 @@ def test_a_worker_killed_mid_batch_loses_nothing(workers, curriculum_index):
         processed_at__isnull=True, claims=1, claimed_by__endswith=group.pids()["worker-1"]
     )
     done = IndexChange.objects.filter(processed_at__isnull=False)
-    wait_for(lambda: held.exists() and done.count() > 100, 60, "the worker held a batch", group)
+    wait_for(lambda: done.count() > 100, 60, "the worker applied some batches", group)
+    freeze_holding_a_batch(doomed, held, group)
     doomed.send_signal(signal.SIGKILL)
     assert doomed.wait(timeout=10) == -signal.SIGKILL
     lost = set(held.values_list("pk", flat=True))
