@@ -23,9 +23,7 @@ This module knows pages only as Wagtail pages; it imports neither `curriculum` n
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -42,6 +40,7 @@ from wagtail.permission_policies.collections import CollectionOwnershipPermissio
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from portal import lookups  # registers `__any_of`, used by `_restricted_by`
+from portal.memo import per_request, remember, request_memo
 from portal.models import AccessRule, Cohort, CohortMembership, OfficerProfile
 
 LANDING_DEPTH = 2  # site root pages (and their translations) are the landing pages
@@ -68,31 +67,14 @@ def today_for(user: User | None = None, today: datetime.date | None = None) -> d
     return today or getattr(user, "view_date", None) or timezone.localdate()
 
 
-_request_cache: ContextVar[dict | None] = ContextVar("tabadul_access_cache", default=None)
-
-
-@contextmanager
-def request_scope() -> Iterator[None]:
-    """Within one request the policy's inputs (the user's denied rules, the rule roots) are read once;
-    the next request reads them again, so a changed rule, membership or date takes effect at once.
-    Outside a scope nothing is memoised."""
-    if _request_cache.get() is not None:  # already inside a scope (a request that searches): share it
-        yield
-        return
-    token = _request_cache.set({})
-    try:
-        yield
-    finally:
-        _request_cache.reset(token)
+# Within one request the policy's inputs (the user's denied rules, the rule roots) are read once; the
+# next request reads them again, so a changed rule, membership or date takes effect at once. Outside
+# a request memo (portal.memo) nothing is memoised.
+request_scope = request_memo
 
 
 def _cached(key, compute):
-    cache = _request_cache.get()
-    if cache is None:
-        return compute()
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    return per_request(("access", key), compute)
 
 
 def _viewer_key(user: User):
@@ -312,9 +294,7 @@ def _roots_of(rows: list[_RuleRow]) -> dict[str, frozenset[int]]:
 
 
 def _remember_roots(rows: list[_RuleRow]) -> None:
-    cache = _request_cache.get()
-    if cache is not None:
-        cache.setdefault("roots", _roots_of(rows))
+    remember(("access", "roots"), _roots_of(rows))
 
 
 def _under(path: str, roots) -> bool:

@@ -1,9 +1,10 @@
-"""A memo that lasts one request: facts many parts of a page ask for (the locales, a search's facet
-labels) are read once per request, and read again by the next request, so nothing read here is ever
-shared between requests, or between users. Outside a request (commands, tests) nothing is memoised.
+"""A memo that lasts one request: facts many parts of a page ask for (the locales, the access
+policy's inputs: a user's denied rules, the rule roots) are read once per request, and read again by
+the next request, so nothing read here is ever shared between requests, or between users. Outside a
+request (commands, tests) nothing is memoised.
 
-`portal.middleware.AccessScopeMiddleware` opens the scope for every request, with the access
-policy's own (`portal.access.request_scope`).
+`portal.middleware.AccessScopeMiddleware` opens the scope for every request; code outside a request
+that asks the policy many times (a search's second ask, a report) opens one with `request_memo()`.
 """
 
 from __future__ import annotations
@@ -38,3 +39,10 @@ def per_request(key, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def remember(key, value) -> None:
+    """Keep `value` for `key` for the rest of the request, unless an answer is kept already."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.setdefault(key, value)

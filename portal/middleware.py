@@ -29,12 +29,12 @@ class SignInInsteadOfNotFoundMiddleware:
 
 
 class AccessScopeMiddleware:
-    """One request reads the access policy's inputs once (portal.access.request_scope), and the facts
-    that every part of a page asks for (portal.memo)."""
+    """One request reads the access policy's inputs, and the facts that every part of a page asks for,
+    once (portal.memo)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with access.request_scope(), request_memo():
+        with request_memo():
             return self.get_response(request)
