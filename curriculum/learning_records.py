@@ -3,7 +3,8 @@ store (docs/xapi.md). Called by `curriculum.progress` inside the transaction tha
 
 - `experienced` a module: the first time an officer opens it on a day (the portal's time zone);
 - `completed` a module: when "Mark complete" completes it (again after "Mark incomplete");
-- `completed` a course: when that completes the last module of the course the officer may read.
+- `completed` a course: when that completes the last module of the course the officer may read;
+- `answered` a module's knowledge check, then `passed` or `failed` it: each attempt.
 
 Activities are keyed by translation key, so the English page and its Arabic translation are one
 activity, named in every language it is published in.
@@ -17,7 +18,6 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
-from curriculum import navigation
 from portal import access
 from xapi import outbox, statements
 from xapi.statements import Activity
@@ -73,13 +73,11 @@ def module_experienced(user, module: Page, when: datetime.datetime) -> None:
     )
 
 
-def module_completed(user, module: Page, when: datetime.datetime) -> None:
-    """The module, and its course when every module of it the officer may read is now complete."""
-    from curriculum import progress
-
-    course = _course_of(module)
+def module_completed(user, module: Page, when: datetime.datetime, *, course: Page | None = None) -> None:
+    """The module, and `course` when completing the module completed it (`progress.completed_course`)."""
+    parent = course or _course_of(module)
     common = _common(user, module, when)
-    course_activity = page_activity("course", course) if course else None
+    course_activity = page_activity("course", parent) if parent else None
     records = [
         statements.completed(
             user.get_username(),
@@ -89,7 +87,25 @@ def module_completed(user, module: Page, when: datetime.datetime) -> None:
         )
     ]
     if course is not None:
-        done = progress.course_progress(user, navigation.modules_for(user, course=course))
-        if done.total and done.completed == done.total:
-            records.append(statements.completed(user.get_username(), course_activity, **common))
+        records.append(statements.completed(user.get_username(), course_activity, **common))
     outbox.record(records)
+
+
+def check_attempted(user, module: Page, check, attempt, result, when: datetime.datetime) -> None:
+    """An attempt at `module`'s knowledge check: `answered` (the options chosen, the score), then
+    `passed` or `failed`. The check activity is keyed by the module's translation key."""
+    course = _course_of(module)
+    parents = [page_activity("module", module)] + ([page_activity("course", course)] if course else [])
+    activity = Activity("check", str(module.translation_key), dict(parents[0].names))
+    common = {**_common(user, module, when), "parents": parents}
+    score = statements.score(attempt.correct, maximum=attempt.questions)
+    response = ";".join(
+        f"q{number}={','.join(str(option) for option in options)}"
+        for number, options in sorted(attempt.answers.items(), key=lambda item: int(item[0]))
+    )
+    outbox.record(
+        [
+            statements.answered(user.get_username(), activity, response=response, score=score, **common),
+            statements.judged(user.get_username(), activity, passed=attempt.passed, score=score, **common),
+        ]
+    )

@@ -1,5 +1,6 @@
-"""Officers' progress: opening a module marks it in progress, "Mark complete" completes it, and a
-course's percentage counts the modules of it the officer may read.
+"""Officers' progress: opening a module marks it in progress, "Mark complete" completes it (or, for a
+module whose knowledge check is required, passing the check does), and a course is complete when every
+module of it the officer may read is: its percentage counts those modules.
 
 Reading is not writing: a visit is recorded only by `ModulePage.serve`, for a request that
 `counts_as_visit`; everything else (page contexts, previews, the dashboard) only reads.
@@ -20,7 +21,8 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
-from curriculum import learning_records
+from curriculum import learning_records, navigation
+from curriculum.signals import course_completed
 from portal import access
 
 if TYPE_CHECKING:  # the models import this module (ModulePage.serve)
@@ -75,12 +77,28 @@ def entry_for(user: access.User, module: Page) -> ModuleProgress | None:
     return progress_by_key(user, [module]).get(module.translation_key)
 
 
-def set_complete(user, module: Page, complete: bool = True):
-    """ "Mark complete" (or incomplete): a module completed stays completed at its first moment."""
+class CompletionIsEarned(Exception):
+    """The module completes when its required knowledge check is passed, not by hand."""
+
+
+def completes_by_hand(module: Page) -> bool:
+    """Does "Mark complete" apply to `module`? Not when passing its knowledge check is required."""
+    from curriculum.checks import definition
+
+    check = definition.of_page(module)
+    return check is None or not check.required
+
+
+def set_complete(user, module: Page, complete: bool = True, *, earned: bool = False):
+    """ "Mark complete" (or incomplete), or (`earned`) passing the module's required knowledge check.
+    A module completed stays completed at its first moment; one whose check is required is neither
+    completed nor "uncompleted" by hand (`CompletionIsEarned`)."""
     from curriculum.models import ModuleProgress
 
     if not _tracks(user):
         return None
+    if not earned and not completes_by_hand(module):
+        raise CompletionIsEarned
     with transaction.atomic():
         entry = record_visit(user, module)
         mine = ModuleProgress.objects.filter(pk=entry.pk)
@@ -92,11 +110,26 @@ def set_complete(user, module: Page, complete: bool = True):
         # Completed once: a second "Mark complete" (or a concurrent one) changes nothing.
         if mine.filter(completed_at__isnull=True).update(completed_at=now):
             entry.completed_at = now
+            course = completed_course(user, module)
             if learning_records.enabled():
-                learning_records.module_completed(user, module, now)
+                learning_records.module_completed(user, module, now, course=course)
+            if course is not None:
+                course_completed.send(sender=type(course), user=user, course=course, when=now)
         else:
             entry.refresh_from_db(fields=["completed_at"])
     return entry
+
+
+def completed_course(user, module: Page) -> Page | None:
+    """The course of `module`, if every module of it `user` may read is complete."""
+    from curriculum.models import CoursePage
+
+    parent = module.get_parent()
+    course = parent.specific if parent is not None else None
+    if not isinstance(course, CoursePage):
+        return None
+    done = course_progress(user, navigation.modules_for(user, course=course))
+    return course if done.total and done.completed == done.total else None
 
 
 def progress_by_key(user, modules: list[Page]) -> dict:

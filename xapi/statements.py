@@ -11,10 +11,10 @@ Every statement has
 
 The base URL is `XAPI_BASE_URL`, else `WAGTAILADMIN_BASE_URL`.
 
-Knowledge checks will add `answered` (one question of an attempt: the question activity, its check as
-the parent, `result.response`, `result.success`, `result.score`) and `passed` / `failed` (the check
-activity, `result.score` and `result.success`, `result.completion`): `statement(...)` takes the
-`result` and `parents` they need, and `score` builds the score object (see docs/xapi.md).
+A knowledge-check attempt is `answered` (the check activity, `result.response` (the options chosen,
+`q<question>=<option>[,<option>]` joined by `;`), `result.score`) and then `passed` or `failed` (the
+check, `result.success`, `result.score`, `result.completion`); both have the module and its course as
+`parent` (docs/xapi.md).
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ VERBS = {
 ACTIVITY_TYPES = {
     "module": ADL_ACTIVITIES + "module",
     "course": ADL_ACTIVITIES + "course",
-    "check": ADL_ACTIVITIES + "assessment",  # a knowledge check (to come)
-    "question": ADL_ACTIVITIES + "cmi.interaction",  # one of its questions (to come)
+    "check": ADL_ACTIVITIES + "assessment",  # a module's knowledge check
     "cohort": None,  # ADL has no type for a group of learners: the grouping says what it is
 }
 
@@ -140,3 +139,16 @@ def experienced(username: str, module: Activity, **kwargs) -> dict:
 def completed(username: str, activity: Activity, **kwargs) -> dict:
     """An officer completed a module (`parents`: its course) or a course."""
     return statement(username, "completed", activity, result={"completion": True}, **kwargs)
+
+
+def answered(username: str, check: Activity, *, response: str, score: Mapping, **kwargs) -> dict:
+    """An officer submitted an attempt at a knowledge check (`parents`: its module and course)."""
+    return statement(
+        username, "answered", check, result={"response": response, "score": dict(score)}, **kwargs
+    )
+
+
+def judged(username: str, check: Activity, *, passed: bool, score: Mapping, **kwargs) -> dict:
+    """The attempt's verdict: `passed` or `failed` the knowledge check."""
+    result = {"success": passed, "completion": True, "score": dict(score)}
+    return statement(username, "passed" if passed else "failed", check, result=result, **kwargs)

@@ -1,5 +1,6 @@
 """Curriculum content: the page tree, tracks and the glossary."""
 
+from .checks import CheckAttempt
 from .glossary import GlossaryTerm
 from .pages import (
     CoursePage,
@@ -15,6 +16,7 @@ from .progress import ModuleProgress
 from .tracks import Track
 
 __all__ = [
+    "CheckAttempt",
     "CoursePage",
     "CultureGuidePage",
     "CultureIndexPage",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from wagtail.url_routing import RouteResult
 
 from curriculum import navigation, progress
 from curriculum.blocks import BodyBlock, rich_text_url_errors
+from curriculum.checks.blocks import CheckQuestionsBlock
 from curriculum.forms import PortalPageForm
 
 
@@ -278,12 +280,33 @@ class CoursePage(PdfDownloadMixin, PortalPage):
 
 
 class ModulePage(PdfDownloadMixin, PortalPage):
-    """A unit of study: objectives, an estimated time, a classification marking and the body."""
+    """A unit of study: objectives, an estimated time, a classification marking, the body and an
+    optional knowledge check (curriculum.checks)."""
+
+    CHECK_PATH = "check"
 
     objectives = objectives_field(verbose_name=_("objectives"))
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), null=True, blank=True)
     classification = models.CharField(_("classification marking"), max_length=100, default="UNCLASSIFIED")
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    check_questions = StreamField(CheckQuestionsBlock(), blank=True, verbose_name=_("questions"))
+    check_pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    check_max_attempts = models.PositiveSmallIntegerField(
+        _("attempt limit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
+    )
+    check_required = models.BooleanField(
+        _("passing is required to complete the module"),
+        default=False,
+        help_text=_(
+            "The module completes when the officer passes the check; it cannot be marked complete by hand."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -291,25 +314,60 @@ class ModulePage(PdfDownloadMixin, PortalPage):
         MultiFieldPanel([FieldPanel("estimated_minutes"), FieldPanel("classification")], heading=_("Module")),
         FieldPanel("objectives"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("check_questions"),
+                FieldPanel("check_pass_mark"),
+                FieldPanel("check_max_attempts"),
+                FieldPanel("check_required"),
+            ],
+            heading=_("Knowledge check"),
+        ),
     ]
     search_fields = [*PortalPage.search_fields, index.SearchField("body")]
     parent_page_types = ["curriculum.CoursePage"]
     subpage_types: list[str] = []
 
-    def serve(self, request, *args, as_pdf=False, **kwargs):
+    def route(self, request, path_components):
+        """`<module-url>check/` takes an attempt (POST); `<module-url>check/<n>/` shows attempt n. Both are
+        routed to the module itself, so the access policy answers them as it answers the page."""
+        components = list(path_components)
+        if components and components[0] == self.CHECK_PATH and self.live:
+            # The check's views strip these segments off the path for the module's own address.
+            request.check_path_segments = len(components)
+            if len(components) == 1:
+                return RouteResult(self, kwargs={"check_view": "submit"})
+            if len(components) == 2 and components[1].isdigit() and len(components[1]) < 6:
+                return RouteResult(
+                    self, kwargs={"check_view": "attempt", "attempt_number": int(components[1])}
+                )
+            raise Http404
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, as_pdf=False, check_view=None, attempt_number=None, **kwargs):
         if as_pdf:  # a download is not a visit: progress records reading the page
             return super().serve(request, *args, as_pdf=True, **kwargs)
+        if check_view is not None:
+            from curriculum.checks import views
+
+            if check_view == "submit":
+                return views.submit(request, self)
+            return views.attempt(request, self, attempt_number)
         # The one place a visit is recorded: Wagtail also builds this page's context for previews
         # (serve_preview) and the password page, which must not count as reading it.
         entry = progress.record_visit(request.user, self) if progress.counts_as_visit(request) else None
         return super().serve(request, *args, progress_entry=entry, **kwargs)
 
-    def get_context(self, request, *args, progress_entry=None, **kwargs):
+    def get_context(self, request, *args, progress_entry=None, check_form=None, **kwargs):
+        from curriculum.checks import views
+
         context = super().get_context(request, *args, **kwargs)
         context["course"] = context["breadcrumbs"][-1] if context["breadcrumbs"] else None
         context["previous_module"], context["next_module"] = navigation.neighbours(request.user, self)
         # The entry `serve` just recorded, else (a preview, a HEAD) the reader's entry as it stands.
         context["progress"] = progress_entry or progress.entry_for(request.user, self)
+        context["completes_by_hand"] = progress.completes_by_hand(self)
+        context.update(views.check_context(request, self, check_form))
         return context
 
     def clean(self) -> None:
@@ -317,6 +375,24 @@ class ModulePage(PdfDownloadMixin, PortalPage):
         if self.slug == self.PDF_PATH:  # `<course-url>pdf/` is the course's PDF
             message = _("“pdf” is the address of the course's PDF: choose another slug.")
             raise ValidationError({"slug": message})
+        self.clean_check()
+
+    def clean_check(self) -> None:
+        """The check's rules (curriculum.checks.definition), and a translation's agreement with its
+        source: the same questions, kinds, options and correct flags, and the same settings."""
+        from wagtail.models import Locale
+
+        from curriculum.checks import definition
+
+        check = definition.of_page(self)
+        errors = definition.problems(check) if check else []
+        default = Locale.get_default()
+        if self.translation_key and self.locale_id and self.locale_id != default.pk:
+            source = ModulePage.objects.filter(translation_key=self.translation_key, locale=default).first()
+            if source is not None:
+                errors += definition.structure_problems(check, definition.of_page(source))
+        if errors:
+            raise ValidationError({"check_questions": errors})
 
     def serve_pdf(self, request):
         from curriculum import pdf
