@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curriculum import navigation, progress
@@ -51,5 +53,8 @@ def module_progress(request: HttpRequest, page_id: int, action: str) -> HttpResp
         or not access.can_view(request.user, module)
     ):
         raise Http404
-    progress.set_complete(request.user, module, complete=action == "complete")
+    try:
+        progress.set_complete(request.user, module, complete=action == "complete")
+    except progress.CompletionIsEarned:
+        messages.error(request, _("This module completes when you pass its knowledge check."))
     return redirect(module.url)

@@ -151,3 +151,23 @@ def translate(page, locale, **fields):
         setattr(copy, name, value)
     copy.save_revision().publish()
     return copy
+
+
+def check_questions(*questions: tuple[str, str, list[tuple[str, bool, str]], str]) -> list[dict]:
+    """A knowledge check's questions as ModulePage.check_questions takes them: each
+    `(kind, text, [(option text, correct, feedback), ...], explanation)`."""
+    return [
+        {
+            "type": "question",
+            "value": {
+                "kind": kind,
+                "text": text,
+                "explanation": explanation,
+                "options": [
+                    {"text": option, "correct": correct, "feedback": feedback}
+                    for option, correct, feedback in options
+                ],
+            },
+        }
+        for kind, text, options, explanation in questions
+    ]

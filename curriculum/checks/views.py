@@ -24,8 +24,12 @@ from portal import access
 FORM_ANCHOR = "knowledge-check"
 
 
-def _takes_attempts(user) -> bool:
-    return not access.is_anonymous(user) and not access.is_simulated(user)
+def _takes_attempts(request: HttpRequest) -> bool:
+    """Real signed-in officers answer; a "view as" visitor or an editor's preview only reads."""
+    user = request.user
+    return not (
+        access.is_anonymous(user) or access.is_simulated(user) or getattr(request, "is_preview", False)
+    )
 
 
 def check_context(request: HttpRequest, module: Page, form: dict | None = None) -> dict:
@@ -50,7 +54,7 @@ def check_context(request: HttpRequest, module: Page, form: dict | None = None) 
         ],
         "check_form_token": attempts.new_form_token(),
         "check_form_error": form.get("error"),
-        "check_takes_attempts": _takes_attempts(request.user),
+        "check_takes_attempts": _takes_attempts(request),
         "check_action": f"{module_path(request, module)}{module.CHECK_PATH}/",
     }
 
@@ -61,7 +65,7 @@ def submit(request: HttpRequest, module: Page) -> HttpResponse:
             return redirect(f"{module_path(request, module)}#{FORM_ANCHOR}")
         return HttpResponseNotAllowed(["POST"])
     check = definition.of_page(module)
-    if check is None or not _takes_attempts(request.user):
+    if check is None or not _takes_attempts(request):
         raise Http404
     token = request.POST.get("form_token", "")
     answers, unanswered = attempts.answers_from(request.POST, check)
@@ -119,15 +123,29 @@ def attempt(request: HttpRequest, module: Page, number: int) -> HttpResponse:
         raise Http404
     state = attempts.state(request.user, module, check)
     result = scoring.score(check, attempts.chosen_of(taken))
+    reveal = state.passed or not state.can_attempt
     context = module.get_context(request)
     context.update(
         {
             "attempt": taken,
-            "result": result,
+            "answers": [_answer_rows(item, reveal) for item in result.results],
             "check_state": state,
-            "reveal_answers": state.passed or not state.can_attempt,
             "module_path": module_path(request, module),
             "same_check": len(result.results) == taken.questions,
         }
     )
     return TemplateResponse(request, "curriculum/checks/attempt.html", context)
+
+
+def _answer_rows(item: scoring.QuestionResult, reveal: bool) -> dict:
+    """One question of the results: each option, whether it was chosen, and (`reveal`) whether it is
+    correct."""
+    return {
+        "question": item.question,
+        "correct": item.correct,
+        "missed_hint": not item.correct and not reveal and bool(item.missed) and not item.wrong_choices,
+        "options": [
+            {"option": option, "chosen": number in item.chosen, "shown_correct": reveal and option.correct}
+            for number, option in enumerate(item.question.options)
+        ],
+    }

@@ -62,6 +62,7 @@ def preview_url(client, module, preview: str) -> str:
         body = streamfield([("rich_text", rich_text("<p>Changed, not yet saved.</p>"))])
         fields = {"title": module.title, "slug": module.slug, "summary": module.summary, "body": body}
         fields |= {"classification": module.classification, "objectives": streamfield([])}
+        fields |= {"check_questions": streamfield([]), "check_pass_mark": 70}
         assert client.post(url, nested_form_data(fields)).json()["is_valid"]
         return url
     if preview == "view_draft":

@@ -24,6 +24,8 @@ def module_form(**extra) -> dict:
             "classification": "UNCLASSIFIED",
             "objectives": streamfield([("objective", "Name the five paragraphs")]),
             "body": streamfield([("rich_text", rich_text("<p>Situation, mission, execution.</p>"))]),
+            "check_questions": streamfield([]),
+            "check_pass_mark": 70,
             "comments": inline_formset([]),
             **extra,
         }
