@@ -1,5 +1,6 @@
 """The cohort progress report for instructors: a cohort's members × a course's modules, with each
-member's percentage, each module's completion count and the same table as a spreadsheet. (The admin
+member's percentage, each module's completion count, each member's knowledge-check attempts (how
+many, the best score, passed or not) and the same table as a spreadsheet. (The admin
 screen, with its chart and its CSV and XLSX downloads, is `curriculum.reports.views`.)
 
 Progress is kept per module translation group (`curriculum.models.ModuleProgress`), so reading the
@@ -13,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,8 @@ from wagtail.models import Locale
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from curriculum import progress
-from curriculum.models import CoursePage, ModulePage, ModuleProgress
+from curriculum.checks import definition
+from curriculum.models import CheckAttempt, CoursePage, ModulePage, ModuleProgress
 from portal import access
 from portal.models import Cohort
 
@@ -51,9 +54,28 @@ STATE_LABELS = {
 
 
 @dataclass(frozen=True)
+class CheckResult:
+    """A member's attempts at a module's knowledge check."""
+
+    attempts: int
+    best_score: int
+    passed: bool
+
+    @property
+    def label(self) -> str:
+        verdict = _("passed") if self.passed else _("not passed")
+        return str(_("%(attempts)d attempt(s), best %(score)d%%, %(verdict)s")) % {
+            "attempts": self.attempts,
+            "score": self.best_score,
+            "verdict": verdict,
+        }
+
+
+@dataclass(frozen=True)
 class Cell:
     state: str
     completed_on: datetime.date | None = None
+    check: CheckResult | None = None
 
     @property
     def label(self) -> str:
@@ -74,10 +96,17 @@ class ModuleColumn:
     module: ModulePage
     completed: int
     members: int
+    has_check: bool = False
+    attempted: int = 0
+    passed: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.completed / self.members) if self.members else 0
+
+    @property
+    def passed_percent(self) -> int:
+        return round(100 * self.passed / self.members) if self.members else 0
 
 
 @dataclass(frozen=True)
@@ -104,6 +133,7 @@ def cohort_progress(
             user__in=members, module_key__in=[module.translation_key for module in modules]
         )
     }
+    checks = _check_results(members, modules)
     zone = timezone.get_current_timezone()
     rows = []
     for member in members:
@@ -115,14 +145,15 @@ def cohort_progress(
         cells = []
         for module in modules:
             entry = entries.get((member.pk, module.translation_key))
+            check = checks.get((member.pk, module.translation_key))
             if module.pk not in readable:
-                cells.append(Cell(State.NO_ACCESS))
+                cells.append(Cell(State.NO_ACCESS, check=check))
             elif entry is None:
-                cells.append(Cell(State.NOT_STARTED))
+                cells.append(Cell(State.NOT_STARTED, check=check))
             elif entry.is_complete:
-                cells.append(Cell(State.COMPLETE, entry.completed_at.astimezone(zone).date()))
+                cells.append(Cell(State.COMPLETE, entry.completed_at.astimezone(zone).date(), check))
             else:
-                cells.append(Cell(State.IN_PROGRESS))
+                cells.append(Cell(State.IN_PROGRESS, check=check))
         mine = {key: entry for (user_id, key), entry in entries.items() if user_id == member.pk}
         readable_modules = [module for module in modules if module.pk in readable]
         rows.append(MemberRow(member, cells, progress.course_progress(member, readable_modules, mine)))
@@ -131,10 +162,26 @@ def cohort_progress(
             module,
             completed=sum(1 for row in rows if row.cells[index].state == State.COMPLETE),
             members=len(rows),
+            has_check=definition.of_page(module) is not None,
+            attempted=sum(1 for row in rows if row.cells[index].check),
+            passed=sum(1 for row in rows if row.cells[index].check and row.cells[index].check.passed),
         )
         for index, module in enumerate(modules)
     ]
     return CohortProgress(cohort=cohort, course=course, day=day, modules=columns, rows=rows)
+
+
+def _check_results(members, modules) -> dict[tuple[int, object], CheckResult]:
+    """Each member's attempts at each module's check (in any language), in one query."""
+    rows = (
+        CheckAttempt.objects.filter(user__in=members, module_key__in=[m.translation_key for m in modules])
+        .values("user_id", "module_key")
+        .annotate(attempts=Count("pk"), best=Max("score"), passed=Max("passed"))
+    )
+    return {
+        (row["user_id"], row["module_key"]): CheckResult(row["attempts"], row["best"], bool(row["passed"]))
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -148,28 +195,45 @@ class Spreadsheet:
 
 
 def spreadsheet(report: CohortProgress) -> Spreadsheet:
+    """A column per module (its state), and for a module with a knowledge check three more: each
+    member's attempts, best score and whether they passed."""
     modules = [f"module-{index}" for index in range(len(report.modules))]
-    columns = ["username", "name", "nation", *modules, "percent"]
-    headings = {
-        "username": _("Username"),
-        "name": _("Name"),
-        "nation": _("Nation"),
-        **{key: column.module.title for key, column in zip(modules, report.modules, strict=True)},
-        "percent": _("Percent"),
-    }
+    per_module: list[str] = []
+    headings: dict = {}
+    for key, column in zip(modules, report.modules, strict=True):
+        per_module.append(key)
+        headings[key] = column.module.title
+        if column.has_check:
+            per_module += [f"{key}-attempts", f"{key}-best", f"{key}-passed"]
+            headings[f"{key}-attempts"] = _("%(module)s: attempts") % {"module": column.module.title}
+            headings[f"{key}-best"] = _("%(module)s: best score (%%)") % {"module": column.module.title}
+            headings[f"{key}-passed"] = _("%(module)s: check passed") % {"module": column.module.title}
+    columns = ["username", "name", "nation", *per_module, "percent"]
+    headings = {"username": _("Username"), "name": _("Name"), "nation": _("Nation"), **headings}
+    headings["percent"] = _("Percent")
     rows: list[list[str | int]] = []
     for row in report.rows:
         nation = getattr(getattr(row.member, "profile", None), "nation", None)
+        cells: list[str | int] = []
+        for cell, column in zip(row.cells, report.modules, strict=True):
+            cells.append(cell.label)
+            if column.has_check:
+                check = cell.check
+                cells += [
+                    check.attempts if check else 0,
+                    check.best_score if check else "",
+                    (str(_("yes")) if check.passed else str(_("no"))) if check else "",
+                ]
         rows.append(
-            [
-                row.member.get_username(),
-                row.member.get_full_name(),
-                nation.code if nation else "",
-                *(cell.label for cell in row.cells),
-                row.progress.percent,
-            ]
+            [row.member.get_username(), row.member.get_full_name(), nation.code if nation else "", *cells]
+            + [row.progress.percent]
         )
-    rows.append([str(_("Completed by")), "", "", *(c.completed for c in report.modules), ""])
+    footer: list[str | int] = []
+    for column in report.modules:
+        footer.append(column.completed)
+        if column.has_check:
+            footer += [column.attempted, "", column.passed]
+    rows.append([str(_("Completed by")), "", "", *footer, ""])
     return Spreadsheet(columns, {key: str(heading) for key, heading in headings.items()}, rows)
 
 

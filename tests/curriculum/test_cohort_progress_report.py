@@ -228,3 +228,61 @@ def test_programme_admins_and_superusers_see_every_cohort(client, world, who, re
     assert response.status_code == 200
     cohorts = response.context["form"].fields["cohort"].queryset
     assert {cohort.slug for cohort in cohorts} == {"spring", "other", "autumn"}
+
+
+def test_the_report_shows_each_members_attempts_best_score_and_verdict(client, instructor, world):
+    """A module with a knowledge check: attempts, best score and pass/fail per member, in the table,
+    the chart and the CSV (attempts in either language count: they are kept by translation key)."""
+    from curriculum.checks import attempts, definition
+    from tests.factories import check_questions
+
+    mission = world["modules"][1]
+    mission.check_questions = check_questions(
+        ("single", "First?", [("Mission", True, ""), ("Budget", False, "")], ""),
+        ("single", "Second?", [("Tasks", True, ""), ("Orders", False, "")], ""),
+    )
+    mission.check_required = True
+    mission.save_revision().publish()
+    mission.refresh_from_db()
+    check = definition.of_page(mission)
+    amal, ben = (row.member for row in report_rows(client, instructor, world))
+    for user, answers in [
+        (amal, {0: {1}, 1: {1}}),  # 0 %
+        (amal, {0: {0}, 1: {1}}),  # 50 %
+        (amal, {0: {0}, 1: {0}}),  # 100 %: passed
+        (ben, {0: {0}, 1: {1}}),  # 50 %
+    ]:
+        attempts.submit(
+            user, mission, check, attempts.new_form_token(), {q: frozenset(o) for q, o in answers.items()}
+        )
+
+    response = report(client, world)
+    data = response.context["report"]
+    amal_cell, ben_cell = (row.cells[1] for row in data.rows)
+    assert (amal_cell.check.attempts, amal_cell.check.best_score, amal_cell.check.passed) == (3, 100, True)
+    assert (ben_cell.check.attempts, ben_cell.check.best_score, ben_cell.check.passed) == (1, 50, False)
+    assert amal_cell.state == "complete"  # passing a required check completed the module
+    column = data.modules[1]
+    assert (column.has_check, column.attempted, column.passed) == (True, 2, 1)
+    assert not data.modules[0].has_check
+    html = response.content.decode()
+    assert "1 of 2 passed (50%), 2 attempted" in html
+    assert "3 attempt(s), best 100%, passed" in html and "1 attempt(s), best 50%, not passed" in html
+
+    rows = list(csv.reader(io.StringIO(report(client, world, export="csv").content.decode("utf-8-sig"))))
+    header = rows[0]
+    first = header.index("Mission analysis: attempts")
+    assert header[first : first + 3] == [
+        "Mission analysis: attempts",
+        "Mission analysis: best score (%)",
+        "Mission analysis: check passed",
+    ]
+    by_user = {row[0]: row for row in rows[1:]}
+    assert by_user["amal"][first : first + 3] == ["3", "100", "yes"]
+    assert by_user["ben"][first : first + 3] == ["1", "50", "no"]
+    assert rows[-1][first : first + 3] == ["2", "", "1"]
+
+
+def report_rows(client, instructor, world):
+    force_login_verified(client, instructor)
+    return report(client, world).context["report"].rows
