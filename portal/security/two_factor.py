@@ -15,8 +15,11 @@ import re
 from base64 import b32encode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 import django_otp
@@ -33,11 +36,54 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 def must_use_second_factor(user: AbstractBaseUser) -> bool:
     """Everyone who can reach the admin (checked live, so a new role takes effect at once)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    read_permissions(user)
+    return user.has_perm("wagtailadmin.access_admin")
+
+
+def read_permissions(user: AbstractBaseUser) -> None:
+    """Read a user's permissions, their own and their groups', in one query and leave them where
+    Django's ModelBackend keeps what it read (`_user_perm_cache`, `_group_perm_cache`), so that this
+    request's `has_perm` asks no more; ModelBackend would read them in two (every request asks the
+    two-factor question). The same sets ModelBackend reads: for an active user who is not a superuser,
+    the permissions granted to them and to their groups. A user read already is left as it is."""
+    model = get_user_model()
+    if (
+        not isinstance(user, model)
+        or not user.is_active
+        or user.is_superuser
+        or hasattr(user, "_user_perm_cache")
+        or hasattr(user, "_group_perm_cache")
+    ):
+        return
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (Permission, ContentType)}
+    user_permissions, user_groups = (
+        connection.ops.quote_name(model._meta.get_field(name).remote_field.through._meta.db_table)
+        for name in ("user_permissions", "groups")
     )
+    group_permissions = connection.ops.quote_name(
+        Group._meta.get_field("permissions").remote_field.through._meta.db_table
+    )
+    permission, content_type = table[Permission], table[ContentType]
+    sql = (
+        f"SELECT 'user', ct.app_label, p.codename FROM {permission} p "  # noqa: S608 - table names only
+        f"JOIN {content_type} ct ON ct.id = p.content_type_id "
+        f"JOIN {user_permissions} up ON up.permission_id = p.id WHERE up.user_id = %s "
+        f"UNION ALL SELECT 'group', ct.app_label, p.codename FROM {permission} p "
+        f"JOIN {content_type} ct ON ct.id = p.content_type_id "
+        f"JOIN {group_permissions} gp ON gp.permission_id = p.id "
+        f"JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s"
+    )
+    found: dict[str, set[str]] = {"user": set(), "group": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        for source, app_label, codename in cursor.fetchall():
+            found[source].add(f"{app_label}.{codename}")
+    user._user_perm_cache = found["user"]
+    user._group_perm_cache = found["group"]
 
 
 def is_verified(user: AbstractBaseUser) -> bool:

@@ -233,3 +233,33 @@ def test_an_officer_whose_device_was_removed_is_not_held_at_the_second_step(clie
     assert client.get("/dashboard/").status_code == 302
     TOTPDevice.objects.filter(user=officer).delete()  # a superuser removed the lost phone
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_the_two_factor_question_reads_the_permissions_in_one_query(django_assert_num_queries):
+    """Asked on every request: the user's own and their groups' permissions in one query (Django's
+    ModelBackend reads them in two), and the same answers as ModelBackend's, for the rest of the
+    request too."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Group, Permission
+
+    from curriculum.roles import assign_role
+    from portal.security.two_factor import must_use_second_factor
+
+    officer, instructor, direct = OfficerFactory(), UserFactory(), UserFactory()
+    assign_role(instructor, "instructor")
+    direct.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    readers = Group.objects.create(name="readers of cohorts")
+    readers.permissions.add(Permission.objects.get(codename="view_cohort"))
+    direct.groups.add(readers)
+    for user, owes in ((officer, False), (instructor, True), (direct, True)):
+        user = get_user_model().objects.get(pk=user.pk)  # nothing read yet
+        with django_assert_num_queries(1):
+            assert must_use_second_factor(user) is owes
+            assert user.has_perm("wagtailadmin.access_admin") is owes  # asks no more
+        fresh = get_user_model().objects.get(pk=user.pk)
+        backend = ModelBackend()
+        assert user._user_perm_cache == backend.get_user_permissions(fresh)
+        assert user._group_perm_cache == backend.get_group_permissions(fresh)
+        assert user.get_all_permissions() == fresh.get_all_permissions()
+    assert get_user_model().objects.get(pk=direct.pk).has_perm("portal.view_cohort")
