@@ -112,25 +112,42 @@ def test_a_refused_statement_waits_without_holding_back_the_rest(xapi_on, monkey
     assert refused.available_at > timezone.now()
 
 
-def test_the_statement_shapes_checks_will_send():
-    """answered / passed / failed, for the knowledge checks to come (docs/xapi.md)."""
-    check = statements.Activity("check", "8c2d", {"en": "Mission analysis check"})
-    question = statements.Activity("question", "8c2d-q1", {"en": "What comes first?"})
-    answered = statements.statement(
-        "reader",
-        "answered",
-        question,
-        parents=[check],
-        result={"response": "b", "success": True, "score": statements.score(1, maximum=1)},
+def test_an_attempt_is_recorded_with_its_score_or_not_at_all(client, xapi_on, course, monkeypatch):
+    """answered and failed (or passed) in the transaction that records the attempt: an attempt that
+    fails to be recorded leaves no statement."""
+    import re
+
+    from curriculum.checks import attempts
+    from curriculum.models import CheckAttempt
+    from tests.factories import check_questions
+
+    module = ModuleFactory(
+        parent=course,
+        check_questions=check_questions(
+            ("single", "First?", [("Mission", True, ""), ("Budget", False, "")], "")
+        ),
     )
-    assert answered["verb"]["id"] == "http://adlnet.gov/expapi/verbs/answered"
-    assert answered["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
-    assert answered["context"]["contextActivities"]["parent"][0]["id"].endswith("/xapi/activities/check/8c2d")
-    passed = statements.statement(
-        "reader", "passed", check, result={"success": True, "score": statements.score(8, maximum=10)}
-    )
-    assert passed["result"]["score"] == {"scaled": 0.8, "raw": 8, "min": 0, "max": 10}
-    assert passed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
+    client.force_login(OfficerFactory(username="reader"))
+
+    def token() -> str:
+        return re.search(r'name="form_token" value="([^"]+)"', client.get(module.url).content.decode()).group(
+            1
+        )
+
+    client.post(f"{module.url}check/", {"form_token": token(), "q0": "1"})
+    assert verbs() == [("experienced", "module"), ("answered", "check"), ("failed", "check")]
+    failed = XapiStatement.objects.order_by("pk").last().statement
+    assert failed["result"]["score"] == {"scaled": 0, "raw": 0, "min": 0, "max": 1}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    fresh = token()
+    monkeypatch.setattr(attempts.progress, "record_visit", broken)
+    with pytest.raises(RuntimeError):
+        client.post(f"{module.url}check/", {"form_token": fresh, "q0": "0"})
+    assert CheckAttempt.objects.count() == 1
+    assert len(verbs()) == 3
 
 
 def test_a_claim_is_leased_and_a_dead_senders_rows_come_back(xapi_on, settings):

@@ -1,8 +1,11 @@
 """An officer's progress becomes xAPI statements in a real learning record store (Ralph): opening a
-module (once a day), completing it, completing a course (every module of it they may read); an account
-actor, ADL verbs, activity ids shared by a page and its translation, the cohort in the context."""
+module (once a day), completing it, completing a course (every module of it they may read), each
+knowledge-check attempt (answered, then passed or failed); an account actor, ADL verbs, activity ids
+shared by a page and its translation, the cohort in the context."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -12,6 +15,7 @@ from tests.factories import (
     CourseFactory,
     ModuleFactory,
     OfficerFactory,
+    check_questions,
     translate,
 )
 from tests.xapi.conftest import statements_of, unique
@@ -128,31 +132,64 @@ def test_reading_and_completing_a_course_reaches_the_store(client, lrs, committe
     assert "parent" not in course_done["context"]["contextActivities"]
 
 
-def test_the_store_takes_the_shapes_checks_will_send(lrs):
-    """answered / passed / failed (knowledge checks, to come): shapes the store accepts as they are."""
-    from xapi import sending, statements
+def test_failing_then_passing_a_check_and_completing_the_course_reaches_the_store(
+    client, lrs, committed, world
+):
+    """answered then failed, answered then passed (the attempt's score), the module completed by the
+    pass, and the course completed with it: exactly these, in the store."""
+    officer, (first, second) = world["officer"], world["modules"]
+    first.check_questions = check_questions(
+        ("single", "First?", [("Mission", True, ""), ("Budget", False, "")], ""),
+        ("multiple", "Steps?", [("Tasks", True, ""), ("Orders", False, ""), ("Constraints", True, "")], ""),
+    )
+    first.check_required = True
+    first.save_revision().publish()
+    client.force_login(officer)
+    with committed():
+        client.post(f"/progress/{second.pk}/complete/")
+    for answers in ({"q0": "1", "q1": ["0", "2"]}, {"q0": "0", "q1": ["0", "2"]}):
+        with committed():
+            page = client.get(first.url).content.decode()
+        token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+        with committed():
+            assert client.post(f"{first.url}check/", {"form_token": token, **answers}).status_code == 303
 
-    officer = unique("officer")
-    check = statements.Activity("check", unique("check"), {"en": "Mission analysis check"})
-    question = statements.Activity("question", unique("question"), {"en": "What comes first?"})
-    sent = [
-        statements.statement(
-            officer,
-            "answered",
-            question,
-            parents=[check],
-            result={"response": "b", "success": True, "score": statements.score(1, maximum=1)},
-        ),
-        statements.statement(
-            officer, "failed", check, result={"success": False, "score": statements.score(4, maximum=10)}
-        ),
-        statements.statement(
-            officer, "passed", check, result={"success": True, "score": statements.score(8, maximum=10)}
-        ),
+    module, check = "/xapi/activities/module/", f"/xapi/activities/check/{first.translation_key}"
+    course = f"/xapi/activities/course/{world['course'].translation_key}"
+    expected = [
+        ("experienced", f"{module}{second.translation_key}"),
+        ("completed", f"{module}{second.translation_key}"),
+        ("experienced", f"{module}{first.translation_key}"),
+        ("answered", check),
+        ("failed", check),
+        ("answered", check),
+        ("passed", check),
+        ("completed", f"{module}{first.translation_key}"),
+        ("completed", course),
     ]
-    sending.post(sent)
-    stored = {s["id"]: s for s in statements_of(officer)}
-    assert set(stored) == {s["id"] for s in sent}
-    for statement in sent:
-        assert stored[statement["id"]]["result"] == statement["result"]
-        assert stored[statement["id"]]["verb"] == statement["verb"]
+    stored = statements_of(officer.username)
+    assert sorted(map(summary, stored)) == sorted(expected)
+    assert [summary(row.statement) for row in XapiStatement.objects.order_by("pk")] == expected
+    judged = sorted((s for s in stored if summary(s)[1] == check), key=lambda s: s["timestamp"])
+    answered_first, failed, answered_again, passed = sorted(
+        judged, key=lambda s: (s["timestamp"], s["verb"]["id"].endswith("answered") is False)
+    )
+    assert failed["result"] == {
+        "success": False,
+        "completion": True,
+        "score": {"scaled": 0.5, "raw": 1, "min": 0, "max": 2},
+    }
+    assert passed["result"]["success"] is True and passed["result"]["score"]["scaled"] == 1
+    assert {answered_first["result"]["response"], answered_again["result"]["response"]} == {
+        "q0=1;q1=0,2",
+        "q0=0;q1=0,2",
+    }
+    assert passed["object"]["definition"] == {
+        "type": "http://adlnet.gov/expapi/activities/assessment",
+        "name": {"ar": "تحليل المهمة", "en": "Mission analysis"},
+    }
+    parents = [parent["id"].removeprefix(BASE) for parent in passed["context"]["contextActivities"]["parent"]]
+    assert parents == [f"{module}{first.translation_key}", course]
+    assert passed["context"]["contextActivities"]["grouping"][0]["id"].endswith(
+        f"/cohort/{world['cohort'].slug}"
+    )
