@@ -31,7 +31,10 @@ class CurriculumConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from curriculum import search_types
+        from curriculum.certificates import issuing
+        from curriculum.signals import course_completed
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="curriculum.ensure_site_structure")
         search_types.register()
         user_logged_in.connect(_remember_preferred_language, dispatch_uid="curriculum.preferred_language")
+        course_completed.connect(issuing.on_course_completed, dispatch_uid="curriculum.issue_certificate")

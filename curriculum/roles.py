@@ -50,13 +50,15 @@ _PORTAL_ADMIN = (
     + [("auth", f"{action}_user") for action in ("add", "change", "view")]
     + [("portal", "view_accesslogentry"), ("axes", "view_accessattempt"), ("axes", "delete_accessattempt")]
 )
+# Read and revoke, never add, change or delete: a certificate is issued by completing the course.
+_CERTIFICATES = [("curriculum", "view_certificate"), ("curriculum", "revoke_certificate")]
 
 # Model permissions: (app label, codename). Images and documents are not here: Wagtail grants them per
 # collection (COLLECTION_PERMISSIONS).
 MODEL_PERMISSIONS = {
     INSTRUCTORS: _ADMIN + _GLOSSARY_READ + [("portal", "view_cohort")],
     EDITORS: _ADMIN + _GLOSSARY_READ + _GLOSSARY_OWN,
-    PROGRAMME_ADMINS: _ADMIN + _GLOSSARY_READ + _PORTAL_ADMIN,
+    PROGRAMME_ADMINS: _ADMIN + _GLOSSARY_READ + _PORTAL_ADMIN + _CERTIFICATES,
 }
 
 # Page permissions: section slug (its English and Arabic pages) → codenames. Nothing on the root or

@@ -1,5 +1,6 @@
 """Curriculum content: the page tree, tracks and the glossary."""
 
+from .certificates import Certificate
 from .checks import CheckAttempt
 from .glossary import GlossaryTerm
 from .pages import (
@@ -16,6 +17,7 @@ from .progress import ModuleProgress
 from .tracks import Track
 
 __all__ = [
+    "Certificate",
     "CheckAttempt",
     "CoursePage",
     "CultureGuidePage",

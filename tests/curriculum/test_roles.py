@@ -79,6 +79,8 @@ TABLE = {
             "portal.view_accesslogentry",
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
+            "curriculum.view_certificate",
+            "curriculum.revoke_certificate",
         },
         "pages": {"programmes": {"add_page", "change_page", "publish_page"}},
         "collections": {"Curriculum": {"choose_image", "choose_document"}},
