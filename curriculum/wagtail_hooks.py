@@ -1,4 +1,5 @@
-"""Admin screens for the curriculum's snippets: tracks and the glossary (editors own both)."""
+"""Admin screens for the curriculum's snippets: tracks and the glossary (editors own both); the
+certificates' listing and revocation (curriculum.certificates.admin)."""
 
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -6,10 +7,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from curriculum.models import GlossaryTerm, Track
+from curriculum.certificates import admin as certificates_admin
+from curriculum.certificates import issuing, revocation
+from curriculum.models import Certificate, GlossaryTerm, Track
 from curriculum.reports import views as reports
 
 
@@ -37,6 +41,20 @@ class CurriculumSnippets(SnippetViewSetGroup):
 
 
 register_snippet(CurriculumSnippets)
+
+# Before the viewset is registered: it takes the model's registered policy.
+register_permission_policy(Certificate, certificates_admin.CertificatePermissionPolicy(Certificate))
+
+
+@hooks.register("register_admin_viewset")
+def register_certificates_viewset():
+    return certificates_admin.CertificateViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    actions.register_action(issuing.ISSUE_ACTION, _("Issue certificate"), _("Certificate issued"))
+    actions.register_action(revocation.REVOKE_ACTION, _("Revoke certificate"), _("Certificate revoked"))
 
 
 @hooks.register("register_admin_urls")

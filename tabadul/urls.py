@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from curriculum import views as curriculum_views
+from curriculum.certificates import urls as certificate_urls
 from portal import media
 from portal import views as viewas_views
 from portal.security import urls as security_urls
@@ -36,6 +37,8 @@ urlpatterns += i18n_patterns(
     path("glossary/", curriculum_views.glossary, name="glossary"),
     path("dashboard/", curriculum_views.dashboard, name="dashboard"),
     path("progress/<int:page_id>/<str:action>/", curriculum_views.module_progress, name="module_progress"),
+    # An officer's certificates and the public verification page: /certificates/, /verify/<code>/.
+    path("", include(certificate_urls)),
     # The search page in the reader's language: /search/ and /ar/search/ (the API keeps /api/v1/).
     path("", include(search_urls)),
     path("", include(wagtail_urls)),

@@ -328,6 +328,14 @@ XAPI_OUTBOX_LEASE_SECONDS = env.int("XAPI_OUTBOX_LEASE_SECONDS", default=120)
 # Sent statements are kept this long, for `manage.py xapi_resend`.
 XAPI_OUTBOX_RETENTION_DAYS = env.int("XAPI_OUTBOX_RETENTION_DAYS", default=90)
 
+# Certificates of completion (docs/certificates.md). The address a certificate prints and encodes
+# in its QR code starts with CERTIFICATES_BASE_URL (empty: the address the PDF was downloaded from).
+# The public verification page answers so many look-ups per client address in each window, then 429;
+# the count is kept in the default cache, which must be shared for the limit to hold across processes.
+CERTIFICATES_BASE_URL = env("CERTIFICATES_BASE_URL", default="")
+CERTIFICATES_VERIFY_RATE_LIMIT = env.int("CERTIFICATES_VERIFY_RATE_LIMIT", default=20)
+CERTIFICATES_VERIFY_RATE_WINDOW_SECONDS = env.int("CERTIFICATES_VERIFY_RATE_WINDOW_SECONDS", default=60)
+
 # The curriculum bundle schema shipped with the project.
 CURRICULUM_BUNDLE_SCHEMA = BASE_DIR / "curriculum" / "bundle" / "curriculum-bundle.schema.json"
 
