@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page
 
 from curriculum import roles
+from curriculum.bundle import knowledge_checks
 from curriculum.bundle.markdown import blocks_to_markdown
 from curriculum.bundle.validation import DEFAULT_LOCALE, FORMAT
 from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
@@ -129,6 +130,7 @@ class _Exporter:
             minutes=page.estimated_minutes,
             classification=page.classification,
             body=self.markdown(page.body),
+            check=knowledge_checks.exported(page),
         )
 
     def guide(self, page: CultureGuidePage) -> dict:

@@ -17,6 +17,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page
 
 from curriculum import roles
+from curriculum.bundle import knowledge_checks
 from curriculum.bundle.accounts import is_protected, plan_account, refusal, split_name
 from curriculum.bundle.markdown import References, markdown_to_blocks
 from curriculum.bundle.validation import DEFAULT_LOCALE, BundleError, locale_of, validate_bundle
@@ -301,6 +302,8 @@ class _Importer:
             "classification": item.get("classification", "UNCLASSIFIED"),
             "body": self._blocks(item.get("body", "")),
         }
+        if "check" in item:  # absent: the module's check is left as it is
+            fields.update(knowledge_checks.page_fields(item["check"]))
         module = self._upsert_page("module", ModulePage, course, item, fields)
         self._access(module, item.get("access"))
         return module

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 
 import jsonschema
 
+from curriculum.bundle import knowledge_checks
 from curriculum.bundle.markdown import References, markdown_to_blocks
 from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
 from portal.models import Cohort, Nation
@@ -340,6 +341,13 @@ def account_errors(data: dict, *, reset_passwords: bool = False) -> list[BundleE
     return sorted(errors)
 
 
+def check_errors(data: dict) -> list[BundleError]:
+    """The modules' knowledge checks: each check's rules, and every translation's agreement with its
+    source, in the bundle or in the portal (curriculum.bundle.knowledge_checks)."""
+    modules = [(path, module, locale_of(module)) for path, _, module in iter_modules(data)]
+    return [BundleError(path, message) for path, message in knowledge_checks.errors(modules, DEFAULT_LOCALE)]
+
+
 def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
     """Every problem with `data`: the schema's, then the referential checks, which run on the bundle
     without the values the schema rejected (so an impossible date and an unknown cohort elsewhere
@@ -350,6 +358,7 @@ def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[Bundle
     later = (
         referential_errors(pruned)
         + field_errors(pruned)
+        + check_errors(pruned)
         + account_errors(pruned, reset_passwords=reset_passwords)
     )
     return sorted(set(errors + later))
