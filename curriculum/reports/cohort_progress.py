@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,10 +176,10 @@ def _check_results(members, modules) -> dict[tuple[int, object], CheckResult]:
     rows = (
         CheckAttempt.objects.filter(user__in=members, module_key__in=[m.translation_key for m in modules])
         .values("user_id", "module_key")
-        .annotate(attempts=Count("pk"), best=Max("score"), passed=Max("passed"))
+        .annotate(attempts=Count("pk"), best=Max("score"), passes=Count("pk", filter=Q(passed=True)))
     )
     return {
-        (row["user_id"], row["module_key"]): CheckResult(row["attempts"], row["best"], bool(row["passed"]))
+        (row["user_id"], row["module_key"]): CheckResult(row["attempts"], row["best"], row["passes"] > 0)
         for row in rows
     }
 
