@@ -54,7 +54,7 @@ def register_certificates_viewset():
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
     actions.register_action(issuing.ISSUE_ACTION, _("Issue certificate"), _("Certificate issued"))
-    actions.register_action(revocation.REVOKE_ACTION, _("Revoke certificate"), _("Certificate revoked"))
+    actions.register_action(revocation.REVOKE_ACTION)(certificates_admin.RevokeLogFormatter)
 
 
 @hooks.register("register_admin_urls")

@@ -22,6 +22,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, ListingButton
+from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
@@ -84,10 +85,31 @@ class CertificateInspectView(generic.InspectView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
+        history = reverse("certificates_admin:history", args=[self.object.pk])
+        buttons.append(Button(_("History"), url=history, icon_name="history", priority=20))
         if not self.object.is_revoked and revocation.may_revoke(self.request.user):
             url = reverse("certificates_admin:revoke", args=[self.object.pk])
             buttons.append(Button(_("Revoke"), url=url, icon_name="cross", priority=30))
         return buttons
+
+
+class CertificateHistoryView(generic.HistoryView):
+    # Wagtail asks for add, change or delete, which nobody holds here: reading is enough.
+    any_permission_required = ["view"]
+    header_buttons = []  # Wagtail's "Edit" would lead to a refusal
+
+    def get_edit_url(self, instance):
+        return None
+
+
+class RevokeLogFormatter(LogFormatter):
+    """The log entry of a revocation says why. (Wagtail shows an entry's comment only for models with
+    revisions, so the reason is in the message.)"""
+
+    label = _("Revoke certificate")
+
+    def format_message(self, log_entry) -> str:
+        return _("Certificate revoked: %(reason)s") % {"reason": (log_entry.data or {}).get("reason", "")}
 
 
 class RevokeForm(forms.Form):
@@ -167,6 +189,7 @@ class CertificateViewSet(ModelViewSet):
     name = "certificates_admin"
     index_view_class = CertificateIndexView
     inspect_view_class = CertificateInspectView
+    history_view_class = CertificateHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = []  # no add or edit form is ever reached: the permission policy refuses both

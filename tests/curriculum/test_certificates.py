@@ -216,6 +216,19 @@ def test_a_revoked_certificate_is_listed_as_revoked_and_not_downloaded(client, c
     assert client.get(reverse("certificate_download", args=[certificate.pk])).status_code == 404
 
 
+def test_viewing_as_an_officer_shows_no_certificates(client, certificate, world, instructor):
+    # A "view as" stand-in has no account: it holds no certificate, not even one left by a deleted one.
+    Certificate.objects.create(
+        user=None, course_key=world["course"].translation_key, issued_at=ISSUED, officer_name="Gone"
+    )
+    force_login_verified(client, instructor)
+    assert client.post(reverse("view_as"), {"cohorts": [world["cohort"].pk]}).status_code == 302
+
+    page = client.get("/certificates/").content.decode()
+    assert "Viewing the portal as" in page and "No certificates yet." in page
+    assert client.get(reverse("certificate_download", args=[certificate.pk])).status_code == 404
+
+
 def test_signing_in_is_needed_for_the_list(client):
     response = client.get("/certificates/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
@@ -339,7 +352,12 @@ def test_a_programme_admin_lists_and_filters_certificates(client, certificate, p
         "Amina Khan"
         not in client.get(reverse("certificates_admin:index"), {"status": "revoked"}).content.decode()
     )
-    assert client.get(reverse("certificates_admin:inspect", args=[certificate.pk])).status_code == 200
+    assert "Amina Khan" in client.get(reverse("certificates_admin:index"), {"q": "amina"}).content.decode()
+    assert (
+        "Amina Khan" not in client.get(reverse("certificates_admin:index"), {"q": "zebra"}).content.decode()
+    )
+    inspect = client.get(reverse("certificates_admin:inspect", args=[certificate.pk])).content.decode()
+    assert certificate.code in inspect and revoke_url(certificate) in inspect
 
 
 def test_a_programme_admin_revokes_with_a_reason_and_it_is_logged(client, certificate, programme_admin):
@@ -360,6 +378,9 @@ def test_a_programme_admin_revokes_with_a_reason_and_it_is_logged(client, certif
     entry = ModelLogEntry.objects.get(action="curriculum.certificate.revoke")
     assert entry.object_id == str(certificate.pk) and entry.user == programme_admin
     assert entry.data == {"reason": "Completed with another officer's account."}
+    history = client.get(reverse("certificates_admin:history", args=[certificate.pk])).content.decode()
+    assert "Certificate revoked" in history and "Completed with another officer&#x27;s account." in history
+    assert "Certificate issued" in history
 
     # Final: a second revocation changes nothing, and no form brings it back.
     client.post(revoke_url(certificate), {"reason": "Again"})
