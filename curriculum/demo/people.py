@@ -177,7 +177,7 @@ USERS = [
 ]
 
 SIGN_IN_NOTES = {
-    "officer.us": "officer, Joint Defense Symposium 2026 (open)",
+    "officer.us": "officer, Joint Defense Symposium 2026 (open), part-way through the knowledge checks",
     "officer.pk": "officer, Inbound Staff Course 2026 (grace period) and Intelligence Fellows 2026 (open)",
     "officer.my": "officer, Cyber Exchange 2025 (expired), prefers Arabic",
     "officer.sa": "officer, Outbound Exchange 2027 (not started), prefers Arabic",

@@ -96,3 +96,72 @@ def test_the_demo_prints_its_sign_ins_and_loads_again_without_duplicates(demo_ou
 def test_the_demo_instructor_teaches_the_demo_cohorts(demo_output):
     for cohort in Cohort.objects.all():
         assert list(cohort.instructors.values_list("username", flat=True)) == ["instructor"]
+
+
+def test_most_demo_modules_have_a_knowledge_check_in_every_language(demo_output):
+    from curriculum.checks import definition
+
+    english = list(ModulePage.objects.filter(locale__language_code="en"))
+    checks = {module.translation_key: definition.of_page(module) for module in english}
+    with_checks = [check for check in checks.values() if check is not None]
+    assert len(with_checks) > len(english) * 2 // 3
+    assert all(not definition.problems(check) for check in with_checks)
+    assert sum(check.required for check in with_checks) >= 5
+    assert 1 <= sum(check.max_attempts is not None for check in with_checks) <= 3
+    assert {kind for check in with_checks for q in check.questions for kind in [q.kind]} == {
+        "single",
+        "multiple",
+    }
+    arabic = list(ModulePage.objects.filter(locale__language_code="ar"))
+    assert arabic
+    for module in arabic:
+        check = definition.of_page(module)
+        assert check is not None, module.slug
+        assert definition.structure_problems(check, checks[module.translation_key]) == [], module.slug
+        assert check.questions[0].text != checks[module.translation_key].questions[0].text  # translated
+        assert re.search(r"[\u0600-\u06FF]", check.questions[0].text), module.slug
+
+
+def test_officer_us_is_part_way_through_the_checks(demo_output):
+    from curriculum.checks import attempts, definition
+    from curriculum.models import CheckAttempt, ModuleProgress
+    from portal import access
+
+    officer = get_user_model().objects.get(username="officer.us")
+    mine = CheckAttempt.objects.filter(user=officer)
+    assert mine.filter(passed=False).exists() and mine.filter(passed=True).exists()
+    by_module = {}
+    for module in ModulePage.objects.filter(locale__language_code="en"):
+        check = definition.of_page(module)
+        if check is not None:
+            by_module[module.slug] = (module, check, attempts.state(officer, module, check))
+    assert all(access.can_view(officer, module) for module, _, state in by_module.values() if state.used)
+    untouched = [slug for slug, (_, _, state) in by_module.items() if not state.used]
+    assert len(untouched) >= len(by_module) // 2
+
+    # failed, then passed a required check: the module is completed by earning it
+    module, check, state = by_module["joint-planning-process"]
+    assert check.required and [a.passed for a in state.attempts] == [False, True]
+    assert ModuleProgress.objects.get(user=officer, module_key=module.translation_key).completed_at
+    # failed once, not completed, may try again
+    module, check, state = by_module["mission-analysis"]
+    assert [a.passed for a in state.attempts] == [False] and state.can_attempt
+    assert not ModuleProgress.objects.filter(
+        user=officer, module_key=module.translation_key, completed_at__isnull=False
+    ).exists()
+    # an attempt limit, one attempt left
+    _, check, state = by_module["cyber-incident-response"]
+    assert check.max_attempts == 2 and state.remaining == 1
+
+
+def test_loading_the_demo_again_records_no_attempt_twice(demo_output):
+    from curriculum.models import CheckAttempt
+
+    before = sorted(CheckAttempt.objects.values_list("user_id", "module_key", "number", "score", "passed"))
+    assert before
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert sorted(CheckAttempt.objects.values_list("user_id", "module_key", "number", "score", "passed")) == (
+        before
+    )
+    assert "attempts recorded" not in out.getvalue()

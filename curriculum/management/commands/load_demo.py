@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from curriculum.bundle.importer import BundleInvalid, import_bundle
+from curriculum.demo.attempts import OFFICER, record_demo_attempts
 from curriculum.demo.loader import apply_guide_audiences, demo_bundle
 from curriculum.demo.people import DEMO_PASSWORD, SIGN_IN_NOTES
 from curriculum.management.commands.import_curriculum import summarise
@@ -33,8 +34,11 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError("The demo bundle is invalid; nothing was loaded.") from invalid
         apply_guide_audiences()
+        recorded = record_demo_attempts()
         self._ensure_superuser()
         self.stdout.write(summarise(report))
+        if recorded:
+            self.stdout.write(f"Knowledge checks: {recorded} attempts recorded for {OFFICER}.")
         base_url = options["base_url"].rstrip("/")
         self.stdout.write(f"\nDemo sign-ins ({base_url}/accounts/login/, admin at {base_url}/admin/):")
         self.stdout.write(f"  {SUPERUSER:<16} {DEMO_PASSWORD}  superuser")
