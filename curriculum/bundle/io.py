@@ -7,9 +7,10 @@ from pathlib import Path
 
 import yaml
 
-# A bundle of the whole demo is well under 1 MiB and nests 7 levels deep (bundle → courses → module →
-# access → cohorts); these limits leave room for much more while keeping parsing, schema checks and
-# the importer (all recursive) far from Python's recursion limit and the machine's memory.
+# A bundle of the whole demo is well under 1 MiB and nests 10 levels deep (bundle → courses → module →
+# check → questions → question → options → option); these limits leave room for much more while
+# keeping parsing, schema checks and the importer (all recursive) far from Python's recursion limit
+# and the machine's memory.
 MAX_BUNDLE_BYTES = 32 * 1024 * 1024
 MAX_NESTING = 32
 
