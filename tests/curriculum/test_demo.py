@@ -165,3 +165,34 @@ def test_loading_the_demo_again_records_no_attempt_twice(demo_output):
         before
     )
     assert "attempts recorded" not in out.getvalue()
+
+
+def test_the_demos_checks_export_and_re_import_unchanged(demo_output, tmp_path):
+    import json
+
+    from wagtail.models import Revision
+
+    from curriculum.checks import definition
+    from curriculum.demo.loader import demo_bundle
+
+    path = tmp_path / "demo-export.json"
+    call_command("export_curriculum", str(path))
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    revisions = Revision.objects.count()
+
+    out = StringIO()
+    call_command("import_curriculum", str(path), stdout=out)
+
+    assert Revision.objects.count() == revisions
+    assert "0 created, 0 updated" in out.getvalue()
+
+    def checks(bundle: dict) -> dict:
+        return {
+            (module["slug"], module.get("locale", "en")): definition.of_data(module["check"])
+            for course in bundle["courses"]
+            for module in course.get("modules", [])
+            if "check" in module
+        }
+
+    assert checks(exported) == checks(demo_bundle(timezone.localdate()))
+    assert len(checks(exported)) == 28
