@@ -21,7 +21,7 @@ def _mine(user) -> CertificateQuerySet:
     """A real officer's certificates; none for a "view as" stand-in (it has no account)."""
     if access.is_anonymous(user) or access.is_simulated(user):
         return Certificate.objects.none()
-    return Certificate.objects.filter(user=user).select_related("cohort")
+    return Certificate.objects.filter(user=user)
 
 
 @require_safe
