@@ -17,6 +17,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -25,7 +26,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from portal import access
-from portal.memo import per_request
+from portal.memo import in_request, per_request
 
 
 def current_locale() -> Locale:
@@ -59,6 +60,28 @@ def language_code_of(locale_id: int) -> str:
     return Locale.objects.get(pk=locale_id).language_code  # a locale added during the request
 
 
+# Page fields that a listing never shows nor links by (revisions, locks, scheduling, the editor's
+# draft title, the served page's own <title> and description): not read for listed pages.
+UNLISTED_FIELDS = (
+    "numchild",
+    "latest_revision",
+    "has_unpublished_changes",
+    "first_published_at",
+    "live_revision",
+    "go_live_at",
+    "expire_at",
+    "expired",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "draft_title",
+    "owner",
+    "latest_revision_created_at",
+    "seo_title",
+    "search_description",
+)
+
+
 def visible(user, queryset):
     """Live pages of `queryset` that `user` may view today."""
     return access.viewable_pages(user, queryset=queryset.live())
@@ -79,9 +102,36 @@ def in_group_of(page: Page, model: type[Page] = Page) -> QuerySet:
 def readable(user, queryset: QuerySet, *, related: Iterable[str] = (), locale: Locale | None = None) -> list:
     """The live pages of `queryset` (pages of any language) that `user` may view, one per translation
     group: the reader's translation where there is one, else the source. In the source's tree order."""
-    # Listings link to pages: their StreamFields (bodies, objectives) are neither read nor decoded.
-    pages = visible(user, queryset).defer_streamfields().select_related("locale", *related).order_by("path")
-    return in_reader_language(list(pages), locale or current_locale())
+    return readable_with_members(user, queryset, related=related, locale=locale)[0]
+
+
+def readable_with_members(
+    user, queryset: QuerySet, *, related: Iterable[str] = (), locale: Locale | None = None
+) -> tuple[list, list]:
+    """`readable`, and every page it chose from (each live page of `queryset` that `user` may view,
+    in every language), from the same query."""
+    # Listings link to pages: their StreamFields (bodies, objectives) are neither read nor decoded,
+    # nor the fields of UNLISTED_FIELDS. In a request their locales are the request's (read once),
+    # not joined to every row.
+    if not in_request():
+        related = ["locale", *related]
+    pages = visible(user, queryset).defer_streamfields()
+    if pages._iterable_class is ModelIterable:  # not `specific()`, which reads every field it copies
+        pages = pages.defer(*UNLISTED_FIELDS)
+    pages = list(pages.select_related(*related).order_by("path"))
+    if in_request():
+        with_locales(pages)
+    return in_reader_language(pages, locale or current_locale()), pages
+
+
+def with_locales(pages: Iterable[Page]) -> None:
+    """Give each page its locale (`page.locale`, which Wagtail's URLs ask for) from the locales
+    read once per request, instead of a join or a query per page."""
+    by_id = {locale.pk: locale for locale in _locales().values()}
+    for page in pages:
+        locale = by_id.get(page.locale_id)
+        if locale is not None:
+            page.locale = locale
 
 
 def in_reader_language(pages: list[Page], locale: Locale) -> list[Page]:
@@ -211,10 +261,15 @@ class Navigation:
 
         if access.is_anonymous(self.user):
             return []
-        home = HomePage.objects.filter(locale=current_locale(), depth=2).first()
-        if home is None:
-            return []
-        return readable(self.user, in_group_of(home).in_menu().specific(defer=True))
+        # The menu pages below the reader's home page and its translations, in one query: the
+        # home page's translation group is a subquery.
+        home = HomePage.objects.filter(locale=current_locale(), depth=2).order_by("path")
+        group = home.values("translation_key")[:1]
+        homes = Page.objects.filter(depth=2, translation_key__in=group).values("path")
+        menu = Page.objects.alias(parent_path=Substr("path", 1, 2 * Page.steplen)).filter(
+            depth=3, parent_path__in=homes
+        )
+        return readable(self.user, menu.in_menu().specific(defer=True))
 
 
 def readable_courses(user) -> list[Page]:

@@ -31,6 +31,11 @@ def request_memo() -> Iterator[None]:
         _memo.reset(token)
 
 
+def in_request() -> bool:
+    """Is a request memo open (answers asked twice are read once)?"""
+    return _memo.get() is not None
+
+
 def per_request(key, compute: Callable[[], T]) -> T:
     """`compute()`, once per request for `key` (every time outside a request)."""
     memo = _memo.get()

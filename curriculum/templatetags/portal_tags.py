@@ -65,6 +65,34 @@ def language_switcher(context, page=None, home_only=False):
     }
 
 
+@register.simple_tag(takes_context=True)
+def menu_links(context, nav, page=None) -> dict:
+    """The main menu's links (`nav`: `curriculum.navigation.Navigation`), each worked out once: its
+    address, its aria-current and lang attributes, its title; the wide strip and the compact menu
+    show the same links, so they render these instead of asking `pageurl`, `aria_current` and
+    `lang_attrs` twice per link."""
+    request = context.get("request")
+
+    def link(target: Page) -> dict:
+        return {
+            "url": target.get_url(request=request),
+            "attrs": format_html("{}{}", aria_current(page, target), lang_attrs(target)),
+            "title": target.title,
+        }
+
+    return {
+        "sections": [link(section) for section in nav.sections],
+        "tracks": [
+            {
+                "id": entry["track"].pk,
+                "title": entry["track"].display_title,
+                "courses": [link(course) for course in entry["courses"]],
+            }
+            for entry in nav.tracks
+        ],
+    }
+
+
 @register.simple_tag
 def optional_url(name, *args, **kwargs):
     """`reverse()` that yields "" when the URL does not exist (yet), for links to optional views."""

@@ -197,3 +197,87 @@ def queries_to_render_url(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200
     return len(captured)
+
+
+def test_the_menu_reads_its_sections_with_the_home_page_in_one_query(client, officer, course):
+    """The menu's sections are the menu pages below the reader's home page and its translations:
+    one query, the home page a subquery of it, not a query of its own first."""
+    client.force_login(officer)
+    client.get("/search/")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/search/").content.decode()
+
+    reading_homes = [q["sql"] for q in captured if '"curriculum_homepage"' in q["sql"]]
+    assert len(reading_homes) == 1
+    assert '"wagtailcore_page"."depth" = 3' in reading_homes[0]  # the sections' query
+    assert 'class="main-nav__link" href="/curriculum/"' in html  # the section is still there
+
+
+def test_each_menu_link_is_worked_out_once_for_both_menus(client, officer, course, monkeypatch):
+    """The wide strip and the compact menu show the same links: each link's address is asked once
+    per page (and both menus still show it, with its aria-current and lang attributes)."""
+    from wagtail.models import Page
+
+    asked: list[int] = []
+    get_url_parts = Page.get_url_parts
+
+    def counted(page, request=None):
+        asked.append(page.pk)
+        return get_url_parts(page, request)
+
+    client.force_login(officer)
+    client.get("/search/")
+    monkeypatch.setattr(Page, "get_url_parts", counted)  # what every page type's address asks
+    html = client.get("/search/").content.decode()
+
+    assert asked.count(course.pk) == 1 and asked.count(course.get_parent().pk) == 1
+    assert html.count(f'href="{course.url}"') == 2
+    assert html.count('href="/curriculum/"') == 2
+    curriculum = client.get("/curriculum/").content.decode()
+    assert curriculum.count('href="/curriculum/" aria-current="page"') == 2
+
+
+def test_the_dashboard_reads_the_modules_once(client, officer, curriculum_index):
+    """The course cards, the module to continue and the recently updated modules come from one
+    listing of the modules the officer may read (and their courses from one more query)."""
+    course = CourseFactory(parent=curriculum_index, title="Defense Planning")
+    older = ModuleFactory(parent=course, title="Mission Analysis", last_published_at="2026-01-01T00:00Z")
+    ModuleFactory(parent=course, title="Wargaming", last_published_at="2026-01-02T00:00Z")
+    closed = CourseFactory(parent=curriculum_index, title="Closed Course")
+    AccessRuleFactory(page=closed, cohorts=[CohortFactory()])
+    ModuleFactory(parent=closed, title="Hidden Module", last_published_at="2026-01-03T00:00Z")
+    client.force_login(officer)
+    client.get(older.url)  # a module to continue
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/dashboard/").content.decode()
+
+    assert len([q for q in captured if 'FROM "curriculum_modulepage"' in q["sql"]]) == 1
+    assert "Hidden Module" not in html and "Closed Course" not in html
+    continue_card = html[html.index('class="continue-card"') :]
+    assert "Mission Analysis" in continue_card[:400] and "Defense Planning" in continue_card[:600]
+    assert html.index("Wargaming", html.index("update-list")) < html.index(
+        "Mission Analysis", html.index("update-list")
+    )
+
+
+def test_listings_read_only_what_they_show(client, officer, course):
+    """A listing of pages reads neither their bodies nor what only the editor and the served page
+    use (revisions, locks, scheduling, draft title, <title> and description), and asks no more
+    queries for them afterwards."""
+    from curriculum.navigation import UNLISTED_FIELDS
+
+    ModuleFactory.create_batch(3, parent=course)
+    client.force_login(officer)
+    few = queries_to_render(client, course)
+    ModuleFactory.create_batch(5, parent=course)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(course.url).content.decode()
+
+    assert len(captured) == few
+    listing = next(q["sql"] for q in captured if 'FROM "curriculum_modulepage"' in q["sql"])
+    assert '"wagtailcore_page"."title"' in listing and '"curriculum_modulepage"."summary"' in listing
+    for name in UNLISTED_FIELDS:
+        column = ModulePage._meta.get_field(name).column
+        assert f'"wagtailcore_page"."{column}"' not in listing, column
+    assert html.count('class="module-list__item"') == 8
