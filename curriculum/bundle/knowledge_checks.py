@@ -149,11 +149,14 @@ class _Module:
     item: dict
 
 
-def errors(modules: list[tuple[str, dict, str]], default_locale: str) -> Iterator[tuple[str, str]]:
+def errors(
+    modules: list[tuple[str, dict, str]], default_locale: str, rejected: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, str]]:
     """(path, message) for every problem of the checks of `modules` ((path, module, locale) for every
-    module of the bundle): each check's rules, a translation that differs from its source (in the
-    bundle or the portal), and a source whose new check the portal's translations would no longer
-    match."""
+    module of the bundle, without the values the schema rejected; `rejected`: the paths of the
+    modules whose whole `check` the schema rejected): each check's rules, a translation that differs
+    from its source (in the bundle or the portal), and a source whose new check the portal's
+    translations would no longer match."""
     from curriculum.models import ModulePage
 
     listed = [_Module(path, m.get("slug"), locale, m) for path, m, locale in modules if m.get("slug")]
@@ -172,12 +175,17 @@ def errors(modules: list[tuple[str, dict, str]], default_locale: str) -> Iterato
         return BundleCheck(definition.of_page(page)) if page is not None else None
 
     def check_after_import(slug: str, locale: str) -> BundleCheck | None:
-        """The module's check once the bundle is imported; None when it cannot be known (a new page
-        without a `check` takes its source's as it is copied)."""
+        """The module's check once the bundle is imported (None: not known here, the module is
+        neither in the bundle nor in the portal)."""
         module = in_bundle.get((slug, locale))
         if module is not None and "check" in module.item:
             return read(module.item["check"])
-        return portal_check(slug, locale)
+        if module is not None and module.path in rejected:
+            return BundleCheck(None, whole=False)
+        found = portal_check(slug, locale)
+        if found is None and module is not None:
+            return BundleCheck(None)  # a new page without a `check` has none
+        return found
 
     for module in listed:
         source_slug = module.item.get("translation_of")

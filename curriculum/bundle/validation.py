@@ -341,11 +341,19 @@ def account_errors(data: dict, *, reset_passwords: bool = False) -> list[BundleE
     return sorted(errors)
 
 
-def check_errors(data: dict) -> list[BundleError]:
+def check_errors(data: dict, original: dict | None = None) -> list[BundleError]:
     """The modules' knowledge checks: each check's rules, and every translation's agreement with its
-    source, in the bundle or in the portal (curriculum.bundle.knowledge_checks)."""
+    source, in the bundle or in the portal (curriculum.bundle.knowledge_checks). `data` is the bundle
+    without the values the schema rejected, `original` the bundle as read."""
     modules = [(path, module, locale_of(module)) for path, _, module in iter_modules(data)]
-    return [BundleError(path, message) for path, message in knowledge_checks.errors(modules, DEFAULT_LOCALE)]
+    kept = {path for path, module, _ in modules if "check" in module}
+    rejected = frozenset(
+        path for path, _, module in iter_modules(original or data) if "check" in module and path not in kept
+    )
+    return [
+        BundleError(path, message)
+        for path, message in knowledge_checks.errors(modules, DEFAULT_LOCALE, rejected)
+    ]
 
 
 def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
@@ -358,7 +366,7 @@ def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[Bundle
     later = (
         referential_errors(pruned)
         + field_errors(pruned)
-        + check_errors(pruned)
+        + check_errors(pruned, data)
         + account_errors(pruned, reset_passwords=reset_passwords)
     )
     return sorted(set(errors + later))

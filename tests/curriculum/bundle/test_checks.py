@@ -309,6 +309,36 @@ def test_a_translation_without_its_sources_check_is_a_listed_error(tmp_path, wit
     ]
 
 
+def test_a_translation_with_a_check_its_new_source_has_not_is_a_listed_error(tmp_path, with_checks):
+    del module(with_checks, EN)["check"]  # a new page: without `check`, it has none
+
+    assert import_errors(tmp_path, with_checks) == [
+        'courses[3].modules[0].check: module "threat-landscape" (ar) differs from its source '
+        '"threat-landscape": the source has no knowledge check, so its translation may not have one'
+    ]
+
+
+def test_a_new_translation_without_its_sources_check_is_a_listed_error(tmp_path, with_checks):
+    del module(with_checks, AR)["check"]  # a new page: without `check`, it has none
+
+    assert import_errors(tmp_path, with_checks) == [
+        'courses[3].modules[0].check: module "threat-landscape" (ar) differs from its source '
+        '"threat-landscape": the source has a knowledge check: its translation carries the same questions'
+    ]
+
+
+def test_a_translation_in_the_portal_keeps_its_check_when_the_bundle_leaves_it_out(tmp_path, with_checks):
+    call_command("import_curriculum", str(write(tmp_path, with_checks)))
+    del module(with_checks, AR)["check"]
+    module(with_checks, AR)["title"] = "مشهد التهديدات السيبرانية"
+
+    call_command("import_curriculum", str(write(tmp_path, with_checks)))
+
+    arabic = page(locale="ar")
+    assert arabic.title == "مشهد التهديدات السيبرانية"
+    assert definition.of_page(arabic) == definition.of_data(check_ar())
+
+
 def test_a_translation_is_compared_with_its_source_in_the_portal(tmp_path, with_checks, sample):
     call_command("import_curriculum", str(write(tmp_path, with_checks)))
     arabic_only = copy.deepcopy(sample)
@@ -361,6 +391,9 @@ def test_every_error_of_every_check_is_listed_with_the_others_and_nothing_is_imp
         'courses[1].modules[0].check: module "direction-and-collection": question 1: no option is marked '
         "correct",
         "courses[1].modules[0].check.questions[0].text: '' should be non-empty",
+        'courses[2].modules[0].check: module "direction-and-collection" (ar) differs from its source '
+        '"direction-and-collection": the source has a knowledge check: its translation carries the same '
+        "questions",
         'courses[3].modules[0].check: module "threat-landscape": question 1: a single-choice question has '
         "exactly one correct option, this one has 2",
         "courses[3].modules[0].check.questions[1].kind: 'triple' is not one of ['single', 'multiple']",
