@@ -11,7 +11,14 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 
 from curriculum import navigation, progress
-from curriculum.models import CoursePage, CultureGuidePage, ModulePage, ModuleProgress, ProgrammePage
+from curriculum.models import (
+    Certificate,
+    CoursePage,
+    CultureGuidePage,
+    ModulePage,
+    ModuleProgress,
+    ProgrammePage,
+)
 from portal import access
 from portal.models import Cohort
 
@@ -30,6 +37,7 @@ class CohortCard:
 class CourseCard:
     course: CoursePage
     progress: progress.CourseProgress
+    certificate: Certificate | None = None
 
 
 class Dashboard:
@@ -64,13 +72,25 @@ class Dashboard:
         by_course: dict = {}
         for module in modules:
             by_course.setdefault(parent_keys.get(module.path[: -Page.steplen]), []).append(module)
+        certificates = self.certificates_by_course
         cards = []
         for course in courses:
             course_modules = by_course.get(course.translation_key, [])
             if course_modules:
-                cards.append(CourseCard(course, progress.course_progress(self.user, course_modules, entries)))
+                done = progress.course_progress(self.user, course_modules, entries)
+                cards.append(CourseCard(course, done, certificates.get(course.translation_key)))
         # Courses in progress first, then the rest in tree order.
         return sorted(cards, key=lambda card: (card.progress.started == 0, card.progress.percent == 100))
+
+    @cached_property
+    def certificates_by_course(self) -> dict:
+        """The officer's valid certificates, by course translation key (none for "view as")."""
+        if access.is_simulated(self.user) or access.is_anonymous(self.user):
+            return {}
+        return {
+            certificate.course_key: certificate
+            for certificate in Certificate.objects.valid().filter(user=self.user).order_by("issued_at")
+        }
 
     @cached_property
     def continue_module(self) -> Page | None:

@@ -40,12 +40,19 @@ DEFAULT_MARKING = "UNCLASSIFIED"
 # Most restrictive first, as `classification_level` (portal_tags) names them; a marking it does not
 # recognise ("other") counts as the most restrictive, so a cover never understates what follows it.
 MARKING_RANKS = [
-    "other", "top-secret", "secret", "confidential", "restricted", "cui", "official", "unclassified"
+    "other",
+    "top-secret",
+    "secret",
+    "confidential",
+    "restricted",
+    "cui",
+    "official",
+    "unclassified",
 ]
 
 
 def releasability(pages: list[Page]) -> str:
-    """"RELEASABLE TO PK, US" (ISO codes, sorted) when the rules governing `pages` name nations
+    """ "RELEASABLE TO PK, US" (ISO codes, sorted) when the rules governing `pages` name nations
     (`access.releasable_nations`), "RELEASABLE TO NONE" when those lists share no nation, "" when no
     rule names one (the classification marking alone then says what the page is)."""
     nations = access.releasable_nations(pages)

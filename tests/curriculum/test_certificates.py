@@ -254,7 +254,7 @@ def test_the_pdf_names_officer_course_cohort_date_and_code_in_english_and_arabic
     assert "Staff College 2026" in flat and "15 March 2026" in flat
     # The Arabic side, in Arabic whatever the reader's language, in logical order: the course, the
     # nation and the month as they are typed, not reversed.
-    for arabic in ("التخطيط الدفاعي", "باكستان", "مارس"):
+    for arabic in ("التخطيط الدفاعي", "باكستان", "مارس", "شهادة إتمام"):
         assert arabic in flat, arabic
     assert certificate.code in flat
     assert f"http://testserver/verify/{certificate.code}/" in flat
@@ -431,3 +431,14 @@ def test_an_instructor_cannot_revoke(client, certificate, instructor):
     certificate.refresh_from_db()
     assert not certificate.is_revoked
     assert client.get(reverse("certificates_admin:index")).status_code != 200
+
+
+def test_the_dashboard_links_a_completed_courses_certificate(client, certificate, world):
+    client.force_login(world["officer"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("certificate_download", args=[certificate.pk]) in page
+    assert reverse("certificates") in page
+    certificate.revoked_at = certificate.issued_at
+    certificate.save(update_fields=["revoked_at"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("certificate_download", args=[certificate.pk]) not in page

@@ -1,17 +1,21 @@
 """An officer's knowledge check in a real browser, in English and in Arabic: they fail the check, read
 the feedback and the explanation, try again and pass; passing completes the module and with it the
-course; the instructor sees the attempts in the cohort progress report. axe finds nothing serious on
-the check's pages in either language.
+course; they download the course's certificate from the dashboard, and anyone verifies it, signed
+out, at the address printed on it; the instructor sees the attempts in the cohort progress report.
+axe finds nothing serious on any of these pages in either language.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 from wagtail.models import Locale
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import axe_problems, direction, e2e, give_second_factor, screenshot, sign_in, sign_out
 from tests.factories import AccessRuleFactory, CourseFactory, ModuleFactory, check_questions, translate
@@ -72,6 +76,8 @@ COPY = {
         "passed": "Passed",
         "try_again": "Try again",
         "completed": "You passed the knowledge check: this module is complete.",
+        "certificate": "Certificate for",
+        "valid": "This certificate is valid.",
     },
     "ar": {
         "submit": "أرسل الإجابات",
@@ -79,6 +85,8 @@ COPY = {
         "passed": "ناجح",
         "try_again": "حاول مرة أخرى",
         "completed": "نجحت في اختبار الفهم: اكتملت هذه الوحدة.",
+        "certificate": "شهادة",
+        "valid": "هذه الشهادة سارية.",
     },
 }
 
@@ -119,7 +127,9 @@ def assert_accessible(page) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_an_officer_fails_reads_the_feedback_passes_and_completes_the_course(page, world, incident_course, language):
+def test_an_officer_fails_passes_completes_the_course_and_their_certificate_verifies(
+    page, browsers, world, incident_course, language
+):
     copy, prefix = COPY[language], "" if language == "en" else "/ar"
     module_url = f"{prefix}/curriculum/incident-basics/first-response/"
     sign_in(page, world.officer.username, path=f"{prefix}/accounts/login/")
@@ -157,14 +167,38 @@ def test_an_officer_fails_reads_the_feedback_passes_and_completes_the_course(pag
     page.goto(f"{prefix}/dashboard/")
     card = page.locator(".card--progress").filter(has_text=TITLES[language][0])
     expect(card.locator("progress")).to_have_attribute("value", "100")
+    assert_accessible(page)
+
+    # The certificate, from the course's card: a PDF naming the officer, with its verification address.
+    with page.expect_download() as download:
+        card.get_by_role("link", name=re.compile(copy["certificate"])).click()
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages
+    )
+    assert world.officer.get_full_name() in text and TITLES["ar"][0] in text and TITLES["en"][0] in text
+    verify_url = re.search(r"https?://\S+/verify/[A-Za-z0-9_-]+/", text).group(0)
+    page.goto(f"{prefix}/certificates/")
+    expect(page.get_by_role("cell", name=world.symposium.name)).to_be_visible()
+    assert_accessible(page)
     sign_out(page)
+
+    # Anyone, signed out, verifies it at the printed address: the name, the course and the date only.
+    stranger = browsers.new_page(locale="ar" if language == "ar" else "en-GB")
+    stranger.goto(verify_url.replace("/verify/", f"{prefix}/verify/", 1) if prefix else verify_url)
+    expect(stranger.get_by_text(copy["valid"])).to_be_visible()
+    expect(stranger.locator("main")).to_contain_text(world.officer.get_full_name())
+    expect(stranger.locator("main")).to_contain_text(TITLES[language][0])
+    assert world.officer.profile.nation.name not in stranger.locator("main").inner_text()
+    assert_accessible(stranger)
 
     # The instructor sees both attempts in the report.
     instructor = world.instructor
     world.symposium.instructors.add(instructor)
     give_second_factor(instructor)
     sign_in(page, instructor.username, path="/admin/login/")
-    page.goto(f"/admin/reports/cohort-progress/?cohort={world.symposium.pk}&course={incident_course.get_parent().pk}")
+    page.goto(
+        f"/admin/reports/cohort-progress/?cohort={world.symposium.pk}&course={incident_course.get_parent().pk}"
+    )
     row = page.locator("tbody tr").filter(has_text=world.officer.get_full_name())
     expect(row).to_contain_text("2 attempt(s), best 100%, passed")
     assert_accessible(page)
