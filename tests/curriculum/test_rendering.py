@@ -281,3 +281,25 @@ def test_listings_read_only_what_they_show(client, officer, course):
         column = ModulePage._meta.get_field(name).column
         assert f'"wagtailcore_page"."{column}"' not in listing, column
     assert html.count('class="module-list__item"') == 8
+
+
+def test_listings_read_only_what_they_show(client, officer, course):
+    """A listing of pages reads neither their bodies nor what only the editor and the served page
+    use (revisions, locks, scheduling, draft title, <title> and description), and asks no more
+    queries for them afterwards."""
+    from curriculum.navigation import UNLISTED_FIELDS
+
+    ModuleFactory.create_batch(3, parent=course)
+    client.force_login(officer)
+    few = queries_to_render(client, course)
+    ModuleFactory.create_batch(5, parent=course)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(course.url).content.decode()
+
+    assert len(captured) == few
+    listing = next(q["sql"] for q in captured if 'FROM "curriculum_modulepage"' in q["sql"])
+    assert '"wagtailcore_page"."title"' in listing and '"curriculum_modulepage"."summary"' in listing
+    for name in UNLISTED_FIELDS:
+        column = ModulePage._meta.get_field(name).column
+        assert f'"wagtailcore_page"."{column}"' not in listing, column
+    assert html.count('class="module-list__item"') == 8
