@@ -237,52 +237,6 @@ def test_each_menu_link_is_worked_out_once_for_both_menus(client, officer, cours
     assert curriculum.count('href="/curriculum/" aria-current="page"') == 2
 
 
-def test_the_dashboard_reads_the_modules_once(client, officer, curriculum_index):
-    """The course cards, the module to continue and the recently updated modules come from one
-    listing of the modules the officer may read (and their courses from one more query)."""
-    course = CourseFactory(parent=curriculum_index, title="Defense Planning")
-    older = ModuleFactory(parent=course, title="Mission Analysis", last_published_at="2026-01-01T00:00Z")
-    ModuleFactory(parent=course, title="Wargaming", last_published_at="2026-01-02T00:00Z")
-    closed = CourseFactory(parent=curriculum_index, title="Closed Course")
-    AccessRuleFactory(page=closed, cohorts=[CohortFactory()])
-    ModuleFactory(parent=closed, title="Hidden Module", last_published_at="2026-01-03T00:00Z")
-    client.force_login(officer)
-    client.get(older.url)  # a module to continue
-    client.get("/dashboard/")
-    with CaptureQueriesContext(connection) as captured:
-        html = client.get("/dashboard/").content.decode()
-
-    assert len([q for q in captured if 'FROM "curriculum_modulepage"' in q["sql"]]) == 1
-    assert "Hidden Module" not in html and "Closed Course" not in html
-    continue_card = html[html.index('class="continue-card"') :]
-    assert "Mission Analysis" in continue_card[:400] and "Defense Planning" in continue_card[:600]
-    assert html.index("Wargaming", html.index("update-list")) < html.index(
-        "Mission Analysis", html.index("update-list")
-    )
-
-
-def test_listings_read_only_what_they_show(client, officer, course):
-    """A listing of pages reads neither their bodies nor what only the editor and the served page
-    use (revisions, locks, scheduling, draft title, <title> and description), and asks no more
-    queries for them afterwards."""
-    from curriculum.navigation import UNLISTED_FIELDS
-
-    ModuleFactory.create_batch(3, parent=course)
-    client.force_login(officer)
-    few = queries_to_render(client, course)
-    ModuleFactory.create_batch(5, parent=course)
-    with CaptureQueriesContext(connection) as captured:
-        html = client.get(course.url).content.decode()
-
-    assert len(captured) == few
-    listing = next(q["sql"] for q in captured if 'FROM "curriculum_modulepage"' in q["sql"])
-    assert '"wagtailcore_page"."title"' in listing and '"curriculum_modulepage"."summary"' in listing
-    for name in UNLISTED_FIELDS:
-        column = ModulePage._meta.get_field(name).column
-        assert f'"wagtailcore_page"."{column}"' not in listing, column
-    assert html.count('class="module-list__item"') == 8
-
-
 def test_listings_read_only_what_they_show(client, officer, course):
     """A listing of pages reads neither their bodies nor what only the editor and the served page
     use (revisions, locks, scheduling, draft title, <title> and description), and asks no more
