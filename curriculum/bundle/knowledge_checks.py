@@ -23,7 +23,8 @@ from curriculum.checks.definition import Check, Option, Question
 @dataclass(frozen=True)
 class BundleCheck:
     """A `check` value of a bundle as the rules see it: `check` is None for `check: null`; `whole` is
-    False when the schema rejected part of it (a question, a text, a flag)."""
+    False when the schema rejected the check or a question of it (its kind, an option's flag), so
+    that it is not compared with its source or translations."""
 
     check: Check | None
     whole: bool = True
