@@ -360,10 +360,9 @@ class _Importer:
         return page
 
     def _create_page(self, model, parent, slug, locale, source, fields) -> Page:
-        if source is not None and source.get_parent().get_translation_or_none(locale) == parent:
-            page = source.copy_for_translation(locale).specific
-            page.slug = slug
-            return page
+        # A translation is built from the bundle's own fields and joined to its source by translation
+        # key, never copied from the source: what the bundle leaves out (a check, say) is then absent,
+        # not the source's untranslated text.
         page = model(slug=slug, locale=locale, title=fields["title"])
         if source is not None:
             page.translation_key = source.translation_key
