@@ -18,10 +18,12 @@ from typing import ClassVar
 
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
 
 from wagtail.models import Page
 
 from portal import access
+from portal.memo import per_request
 from search import outbox
 from search.schema import Document, document_key
 
@@ -244,8 +246,22 @@ def label_facet(name: str, labeller: FacetLabeller) -> None:
     _facet_labellers[name] = labeller
 
 
-def facet_value_labels(name: str, user, values: list[str]) -> dict[str, str]:
+def facet_value_labels(name: str, user, values: Iterable[str]) -> dict[str, str]:
+    """The labels of `values` of facet `name` for `user`. Within a request each value is labelled
+    once: a search names its hits' courses and tracks, then its facets' (`search.service._titled`
+    asks for both at once), so the second ask reads nothing. The memo is the request's and the
+    reader's (user and language): nothing labelled for one reader is shown to another."""
     if name == "type":
         return {indexed.name: indexed.label() for indexed in _types.values()}
     labeller = _facet_labellers.get(name)
-    return labeller(user, values) if labeller else {}
+    if labeller is None:
+        return {}
+    values = list(values)
+    # Kept with the user object of this request (in the memo, so its id stays its own).
+    known = per_request(("facet labels", name, id(user), get_language()), lambda: (user, {}))[1]
+    missing = [value for value in dict.fromkeys(values) if value not in known]
+    if missing:
+        found = labeller(user, missing)
+        for value in missing:
+            known[value] = found.get(value)  # None: not for this reader (or not there)
+    return {value: known[value] for value in values if known.get(value) is not None}

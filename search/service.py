@@ -128,7 +128,7 @@ def _search(
     if wanted.page > paginator.num_pages:
         wanted = replace(wanted, page=paginator.num_pages)
         engine, result, notice = _ask(lambda engine: engine.search(wanted), first=engine)
-    paginator = _paginator(replace(result, hits=_titled(user, result.hits)))
+    paginator = _paginator(replace(result, hits=_titled(user, result.hits, result.facets)))
     return SearchResults(
         query=query,
         filters=filters,
@@ -141,13 +141,16 @@ def _search(
     )
 
 
-def _titled(user, hits: list[Hit]) -> list[Hit]:
+def _titled(user, hits: list[Hit], facets: dict | None = None) -> list[Hit]:
     """The hits with the titles of their course and track (`TITLED_FIELDS`) in the reader's language,
-    from the same labellers as the facet values (`search.registry.label_facet`)."""
+    from the same labellers as the facet values (`search.registry.label_facet`). The values of the
+    facets of those names are labelled in the same ask, for the facet list of the same request."""
     titles = {}
     for name in TITLED_FIELDS:
         values = sorted({getattr(hit, name) for hit in hits if getattr(hit, name)})
-        titles[name] = registry.facet_value_labels(name, user, values) if values else {}
+        shown = [value for value in (facets or {}).get(name) or {} if value not in values]
+        labels = registry.facet_value_labels(name, user, values + shown) if values or shown else {}
+        titles[name] = {value: labels[value] for value in values if value in labels}
     return [
         replace(hit, **{f"{name}_title": titles[name].get(getattr(hit, name)) for name in TITLED_FIELDS})
         for hit in hits

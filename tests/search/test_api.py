@@ -266,3 +266,33 @@ def test_the_policy_is_read_once_per_search_whatever_the_rules(reader, library):
         extra = ModuleFactory(parent=library["planning"], title=f"Extra {number}")
         AccessRuleFactory(page=extra, cohorts=[cohort])
     assert len(policy_queries(1)) == len(few) <= 4
+
+
+def test_the_page_names_each_course_and_track_once(client, reader, library, engine):
+    """The hits' course and track titles and the facets' labels come from one ask per facet."""
+    client.get(PAGE, {"q": "wargaming"})
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(PAGE, {"q": "wargaming"}).content.decode()
+
+    assert len([q for q in captured if 'FROM "curriculum_track"' in q["sql"]]) == 1
+    assert len([q for q in captured if '"wagtailcore_page"."slug" IN' in q["sql"]]) == 1
+    assert 'class="facets"' in html and "Methodology" in html and "Cyber Operations" in html
+
+
+def test_a_request_labels_facet_values_for_each_reader_apart(curriculum_index):
+    """The labels kept for the rest of a request are the reader's: another user asking in the same
+    request gets no label of a course they may not read."""
+    from portal.memo import request_memo
+    from search.registry import facet_value_labels
+
+    cohort = CohortFactory(starts_on=datetime.date(2000, 1, 1))
+    closed = CourseFactory(parent=curriculum_index, title="Closed Course", slug="closed")
+    AccessRuleFactory(page=closed, cohorts=[cohort])
+    member, outsider = OfficerFactory(cohorts=[cohort]), OfficerFactory()
+    with request_memo():
+        assert facet_value_labels("course", member, ["closed"]) == {"closed": "Closed Course"}
+        assert facet_value_labels("course", outsider, ["closed"]) == {}
+        assert facet_value_labels("course", member, ["closed", "closed"]) == {"closed": "Closed Course"}
+    with request_memo():
+        assert facet_value_labels("course", outsider, ["closed"]) == {}
+        assert facet_value_labels("course", member, ["closed"]) == {"closed": "Closed Course"}
