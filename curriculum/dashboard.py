@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.functional import cached_property
 
 from wagtail.models import Page
@@ -57,21 +56,26 @@ class Dashboard:
         ]
 
     @cached_property
+    def _modules(self) -> tuple[list[ModulePage], list[ModulePage]]:
+        """Every module the officer may read, one per translation group in their language (as
+        `navigation.readable` chooses), and every page of those groups they may read (any language):
+        one query for the course cards, the module to continue and the recent modules. Each chosen
+        module has its parent read (the cards name their course), in one query for all."""
+        chosen, members = navigation.readable_with_members(self.user, ModulePage.objects.all())
+        return navigation.with_parents(chosen), members
+
+    @cached_property
     def courses(self) -> list[CourseCard]:
         """Every course the officer may read, in their language where it is translated, each with the
         modules of it they may read (in any language, one per translation group): progress is kept
         by translation key, so reading either language counts."""
         courses = navigation.readable_courses(self.user)
-        modules = navigation.readable(self.user, ModulePage.objects.all())
+        modules = self._modules[0]
         entries = progress.progress_by_key(self.user, modules)
-        parent_keys = dict(
-            CoursePage.objects.filter(
-                path__in={module.path[: -Page.steplen] for module in modules}
-            ).values_list("path", "translation_key")
-        )
         by_course: dict = {}
         for module in modules:
-            by_course.setdefault(parent_keys.get(module.path[: -Page.steplen]), []).append(module)
+            parent = getattr(module, "_cached_parent_obj", None)  # read by `_modules`
+            by_course.setdefault(parent.translation_key if parent else None, []).append(module)
         certificates = self.certificates_by_course
         cards = []
         for course in courses:
@@ -102,25 +106,22 @@ class Dashboard:
             .order_by("-last_viewed_at")
             .values_list("module_key", flat=True)[:10]
         )
-        readable = navigation.one_of_each(self.user, keys, ModulePage)
-        module = next((readable[key] for key in keys if key in readable), None)
-        return navigation.with_parents([module])[0] if module else None  # the card names its course
+        readable = self._readable_by_key  # with its parent: the card names its course
+        return next((readable[key] for key in keys if key in readable), None)
 
     @cached_property
     def recent_modules(self) -> list[Page]:
         """The most recently published modules, one per translation group, in the reader's language."""
-        published = ModulePage.objects.exclude(last_published_at=None)
-        # Each group has at most one page per language: so many rows hold RECENT_MODULES groups.
-        rows = (
-            navigation.visible(self.user, published)
-            .order_by("-last_published_at")
-            .values_list("translation_key", flat=True)[
-                : RECENT_MODULES * len(settings.WAGTAIL_CONTENT_LANGUAGES)
-            ]
-        )
-        keys = list(dict.fromkeys(rows))[:RECENT_MODULES]
-        readable = navigation.one_of_each(self.user, keys, ModulePage)
-        return navigation.with_parents([readable[key] for key in keys if key in readable])
+        # A group is as recent as the latest published of its pages the officer may read.
+        published = [page for page in self._modules[1] if page.last_published_at is not None]
+        published.sort(key=lambda page: page.last_published_at, reverse=True)
+        keys = list(dict.fromkeys(page.translation_key for page in published))[:RECENT_MODULES]
+        readable = self._readable_by_key  # each with its parent: the list names their courses
+        return [readable[key] for key in keys if key in readable]
+
+    @cached_property
+    def _readable_by_key(self) -> dict:
+        return {module.translation_key: module for module in self._modules[0]}
 
     @cached_property
     def directions(self) -> set[str]:

@@ -257,3 +257,27 @@ def test_listings_read_only_what_they_show(client, officer, course):
         column = ModulePage._meta.get_field(name).column
         assert f'"wagtailcore_page"."{column}"' not in listing, column
     assert html.count('class="module-list__item"') == 8
+
+
+def test_the_dashboard_reads_the_modules_once(client, officer, curriculum_index):
+    """The course cards, the module to continue and the recently updated modules come from one
+    listing of the modules the officer may read (and their courses from one more query)."""
+    course = CourseFactory(parent=curriculum_index, title="Defense Planning")
+    older = ModuleFactory(parent=course, title="Mission Analysis", last_published_at="2026-01-01T00:00Z")
+    ModuleFactory(parent=course, title="Wargaming", last_published_at="2026-01-02T00:00Z")
+    closed = CourseFactory(parent=curriculum_index, title="Closed Course")
+    AccessRuleFactory(page=closed, cohorts=[CohortFactory()])
+    ModuleFactory(parent=closed, title="Hidden Module", last_published_at="2026-01-03T00:00Z")
+    client.force_login(officer)
+    client.get(older.url)  # a module to continue
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/dashboard/").content.decode()
+
+    assert len([q for q in captured if 'FROM "curriculum_modulepage"' in q["sql"]]) == 1
+    assert "Hidden Module" not in html and "Closed Course" not in html
+    continue_card = html[html.index('class="continue-card"') :]
+    assert "Mission Analysis" in continue_card[:400] and "Defense Planning" in continue_card[:600]
+    assert html.index("Wargaming", html.index("update-list")) < html.index(
+        "Mission Analysis", html.index("update-list")
+    )
