@@ -53,7 +53,7 @@ check-deploy: install
 	bash scripts/check_deploy.sh
 
 messages: install
-	$(PY) manage.py makemessages -l ar --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l ar --no-obsolete --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
