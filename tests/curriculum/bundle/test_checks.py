@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 from django.core.management import CommandError, call_command
 
@@ -443,9 +444,11 @@ def test_the_schema_takes_the_sample_bundles_with_and_without_checks(sample, wit
 
 
 def test_the_projects_schema_is_the_shared_schema_plus_its_additions():
+    # The bundle format as it started (../shared/schema/): on a machine without shared/, the copy of
+    # it kept beside this test, so the comparison runs everywhere.
     shared_path = SAMPLE.parents[1] / "schema" / "curriculum-bundle.schema.json"
     if not shared_path.exists():
-        pytest.skip("no shared/ schema on this machine")
+        shared_path = Path(__file__).with_name("shared-curriculum-bundle.schema.json")
     shared = json.loads(shared_path.read_text(encoding="utf-8"))
     ours = bundle_schema()
     modules = ours["properties"]["courses"]["items"]["properties"]["modules"]["items"]["properties"]
