@@ -89,7 +89,7 @@ class Dashboard:
     @cached_property
     def certificates_by_course(self) -> dict:
         """The officer's valid certificates, by course translation key (none for "view as")."""
-        if access.is_simulated(self.user) or access.is_anonymous(self.user):
+        if not access.is_account_holder(self.user):
             return {}
         return {
             certificate.course_key: certificate
@@ -99,7 +99,7 @@ class Dashboard:
     @cached_property
     def continue_module(self) -> Page | None:
         """The most recently opened module not yet completed, in the reader's language if translated."""
-        if access.is_simulated(self.user) or access.is_anonymous(self.user):
+        if not access.is_account_holder(self.user):
             return None
         keys = list(
             ModuleProgress.objects.filter(user=self.user, completed_at__isnull=True)

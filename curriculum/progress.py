@@ -29,16 +29,11 @@ if TYPE_CHECKING:  # the models import this module (ModulePage.serve)
     from curriculum.models import ModuleProgress
 
 
-def _tracks(user) -> bool:
-    """Progress is kept for real signed-in users, never for anonymous or "view as" visitors."""
-    return not access.is_anonymous(user) and not access.is_simulated(user)
-
-
 def counts_as_visit(request: HttpRequest) -> bool:
     """Does serving this request mean the reader opened the module? Only a GET: a HEAD (a link
     checker, a prefetch) reads no page. Previews render through `serve_preview` and never reach
     `serve` in Wagtail 8; the check keeps that true should one ever be served through it. (Who
-    keeps progress at all, real signed-in users and no "view as" visitor, is `_tracks`.)"""
+    keeps progress at all, account holders only, is `access.is_account_holder`.)"""
     return request.method == "GET" and not getattr(request, "is_preview", False)
 
 
@@ -46,7 +41,7 @@ def record_visit(user: access.User, module: Page) -> ModuleProgress | None:
     """Opening a module marks it in progress (once) and remembers where the officer stopped."""
     from curriculum.models import ModuleProgress
 
-    if not _tracks(user):
+    if not access.is_account_holder(user):
         return None
     now = timezone.now()
     with transaction.atomic():
@@ -95,7 +90,7 @@ def set_complete(user, module: Page, complete: bool = True, *, earned: bool = Fa
     completed nor "uncompleted" by hand (`CompletionIsEarned`)."""
     from curriculum.models import ModuleProgress
 
-    if not _tracks(user):
+    if not access.is_account_holder(user):
         return None
     if not earned and not completes_by_hand(module):
         raise CompletionIsEarned
@@ -136,7 +131,7 @@ def progress_by_key(user, modules: list[Page]) -> dict:
     """The user's progress entries for `modules`, keyed by translation key."""
     from curriculum.models import ModuleProgress
 
-    if not _tracks(user) or not modules:
+    if not access.is_account_holder(user) or not modules:
         return {}
     keys = [module.translation_key for module in modules]
     return {

@@ -61,6 +61,12 @@ def is_simulated(user: User) -> bool:
     return getattr(user, "is_simulated", False)
 
 
+def is_account_holder(user: User | None) -> bool:
+    """A signed-in user with an account of their own: not anonymous, not a "view as" stand-in. Only
+    for them is anything recorded (progress, attempts, certificates, learning records)."""
+    return not is_anonymous(user) and not is_simulated(user)
+
+
 def today_for(user: User | None = None, today: datetime.date | None = None) -> datetime.date:
     """The day the policy is evaluated for: an explicit date, a simulated viewer's date, or today in
     the portal's time zone."""
@@ -485,7 +491,7 @@ def granting_cohorts(user: User, page: Page, today: datetime.date | None = None)
 def reportable_cohorts(user: User) -> QuerySet[Cohort]:
     """The cohorts whose progress reports `user` may see: every cohort for superusers and for those
     who manage cohorts (programme admins: `portal.change_cohort`), else the cohorts they teach."""
-    if is_anonymous(user) or is_simulated(user):
+    if not is_account_holder(user):
         return Cohort.objects.none()
     if user.is_superuser or user.has_perm("portal.change_cohort"):
         return Cohort.objects.all()

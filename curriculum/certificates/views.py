@@ -19,7 +19,7 @@ from portal import access
 
 def _mine(user) -> CertificateQuerySet:
     """A real officer's certificates; none for a "view as" stand-in (it has no account)."""
-    if access.is_anonymous(user) or access.is_simulated(user):
+    if not access.is_account_holder(user):
         return Certificate.objects.none()
     return Certificate.objects.filter(user=user)
 

@@ -83,7 +83,7 @@ class CheckState:
 def state(user, module: Page, check: Check) -> CheckState:
     from curriculum.models import CheckAttempt
 
-    if access.is_anonymous(user) or access.is_simulated(user):
+    if not access.is_account_holder(user):
         attempts: tuple = ()
     else:
         attempts = tuple(
@@ -173,6 +173,6 @@ def chosen_of(attempt) -> dict[int, frozenset[int]]:
 def attempt_of(user, module: Page, number: int):
     from curriculum.models import CheckAttempt
 
-    if access.is_anonymous(user) or access.is_simulated(user):
+    if not access.is_account_holder(user):
         return None
     return CheckAttempt.objects.filter(user=user, module_key=module.translation_key, number=number).first()

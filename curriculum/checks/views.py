@@ -26,10 +26,7 @@ FORM_ANCHOR = "knowledge-check"
 
 def _takes_attempts(request: HttpRequest) -> bool:
     """Real signed-in officers answer; a "view as" visitor or an editor's preview only reads."""
-    user = request.user
-    return not (
-        access.is_anonymous(user) or access.is_simulated(user) or getattr(request, "is_preview", False)
-    )
+    return access.is_account_holder(request.user) and not getattr(request, "is_preview", False)
 
 
 def check_context(request: HttpRequest, module: Page, form: dict | None = None) -> dict:
