@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils import timezone
 
 from wagtail.models import Page
@@ -29,15 +30,12 @@ MAX_NUMBER_RETRIES = 3
 
 
 class AttemptRefused(Exception):
-    """The attempt cannot be recorded; `reason` says why, for the officer."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    """The attempt cannot be recorded: its form's token belongs to another module's attempt, or
+    concurrent submissions kept taking its number."""
 
 
 class NoAttemptsLeft(AttemptRefused):
-    pass
+    """The check's attempt limit is reached."""
 
 
 def new_form_token() -> str:
@@ -92,16 +90,17 @@ def state(user, module: Page, check: Check) -> CheckState:
     return CheckState(attempts, check.max_attempts)
 
 
-def answers_from(data: Mapping, check: Check) -> tuple[dict[int, frozenset[int]], list[int]]:
+def answers_from(data: QueryDict, check: Check) -> tuple[dict[int, frozenset[int]], list[int]]:
     """The options chosen per question in a submitted form (`q<n>` → option numbers), and the
     numbers of the questions left unanswered. Values that are no option of the question are ignored;
     a single-choice question answered twice counts as unanswered."""
     answers: dict[int, frozenset[int]] = {}
     unanswered = []
     for number, question in enumerate(check.questions):
-        values = data.getlist(f"q{number}") if hasattr(data, "getlist") else data.get(f"q{number}", [])
         chosen = frozenset(
-            int(value) for value in values if value.isdigit() and int(value) < len(question.options)
+            int(value)
+            for value in data.getlist(f"q{number}")
+            if value.isdigit() and int(value) < len(question.options)
         )
         if not chosen or (question.kind == SINGLE and len(chosen) > 1):
             unanswered.append(number)
@@ -126,12 +125,12 @@ def submit(user, module: Page, check: Check, form_token: str, answers: Mapping[i
             # The same form submitted concurrently (found above on the next pass), or another form
             # taking the same number: counted again on the next pass.
             continue
-    raise AttemptRefused("busy")
+    raise AttemptRefused("attempt number taken by concurrent submissions")
 
 
 def _same_module(attempt, module: Page):
     if attempt.module_key != module.translation_key:
-        raise AttemptRefused("token")
+        raise AttemptRefused("form token of another module")
     return attempt
 
 
@@ -140,7 +139,7 @@ def _record(user, module: Page, check: Check, form_token: str, answers):
 
     used = CheckAttempt.objects.filter(user=user, module_key=module.translation_key).count()
     if check.max_attempts is not None and used >= check.max_attempts:
-        raise NoAttemptsLeft("limit")
+        raise NoAttemptsLeft
     result = scoring.score(check, answers)
     now = timezone.now()
     attempt = CheckAttempt.objects.create(

@@ -91,10 +91,7 @@ def of_data(data: Mapping) -> Check:
     "questions": [{"kind": …, "text": …, "explanation": …, "options": [{"text": …, "correct": …,
     "feedback": …}]}]}`), already checked against the bundle schema."""
     return Check(
-        questions=tuple(
-            _question({**question, "explanation": question.get("explanation", "")})
-            for question in data["questions"]
-        ),
+        questions=tuple(_question(question) for question in data["questions"]),
         pass_mark=data.get("pass_mark", DEFAULT_PASS_MARK),
         max_attempts=data.get("max_attempts"),
         required=bool(data.get("required", False)),
