@@ -39,8 +39,11 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from portal import lookups  # registers `__any_of`, used by `_restricted_by`
-from portal.memo import per_request, remember, request_memo
+from portal import (
+    change_tokens,
+    lookups,  # registers `__any_of`, used by `_restricted_by`
+)
+from portal.memo import per_request, request_memo
 from portal.models import AccessRule, Cohort, CohortMembership, OfficerProfile
 
 LANDING_DEPTH = 2  # site root pages (and their translations) are the landing pages
@@ -73,9 +76,12 @@ def today_for(user: User | None = None, today: datetime.date | None = None) -> d
     return today or getattr(user, "view_date", None) or timezone.localdate()
 
 
-# Within one request the policy's inputs (the user's denied rules, the rule roots) are read once; the
-# next request reads them again, so a changed rule, membership or date takes effect at once. Outside
-# a request memo (portal.memo) nothing is memoised.
+# The policy's inputs (the rules with the paths they govern from, a reader's memberships and nation)
+# are read once per request, and kept across requests for as long as the database's change token
+# says none of their tables changed (`portal.change_tokens`: triggers on rules, their cohorts and
+# nations, cohorts, memberships, profiles and the page tree), so a changed rule, membership or date
+# takes effect on the next request. The day is never part of what is kept: each request evaluates
+# windows on its own day. Outside a request memo (portal.memo) nothing is memoised within the call.
 request_scope = request_memo
 
 
@@ -83,38 +89,47 @@ def _cached(key, compute):
     return per_request(("access", key), compute)
 
 
+def _kept(key, compute):
+    """Read once per request, and kept across requests while the change token holds."""
+    return per_request(("access", key), lambda: change_tokens.kept(("access", key), compute))
+
+
 def _viewer_key(user: User):
     if is_simulated(user):
-        return ("simulated", user.cohort_ids, user.nation_id)
+        return ("simulated", tuple(sorted(user.cohort_ids)), user.nation_id)
     return ("user", user.pk)
 
 
+class _Membership(NamedTuple):
+    cohort_id: int
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    grace_days: int
+
+
 def _viewer_facts(user: User, day: datetime.date) -> tuple[frozenset[int], int | None]:
-    """The user's cohorts open on `day` and their nation, in one query (memoised per request)."""
+    """The user's cohorts open on `day` and their nation."""
+    memberships, nation = _kept(("viewer", _viewer_key(user)), lambda: _read_viewer(user))
+    open_ids = frozenset(
+        m.cohort_id for m in memberships if Cohort.window_contains(m.starts_on, m.ends_on, m.grace_days, day)
+    )
+    return open_ids, nation
 
-    def compute() -> tuple[frozenset[int], int | None]:
-        if is_simulated(user):
-            cohorts = Cohort.objects.filter(pk__in=user.cohort_ids, starts_on__lte=day)
-            return frozenset(c.pk for c in cohorts if c.is_open_on(day)), user.nation_id
-        rows = CohortMembership.objects.filter(user=user).values_list(
-            "cohort_id",
-            "cohort__starts_on",
-            "cohort__ends_on",
-            "cohort__grace_days",
-            "user__profile__nation_id",
-        )
-        if not rows:
-            return frozenset(), OfficerProfile.objects.filter(user=user).values_list(
-                "nation_id", flat=True
-            ).first()
-        open_ids = frozenset(
-            pk
-            for pk, starts_on, ends_on, grace_days, _ in rows
-            if Cohort.window_contains(starts_on, ends_on, grace_days, day)
-        )
-        return open_ids, rows[0][4]
 
-    return _cached(("viewer", _viewer_key(user), day), compute)
+def _read_viewer(user: User) -> tuple[tuple[_Membership, ...], int | None]:
+    """The user's memberships with their cohorts' windows, and their nation (one query)."""
+    if is_simulated(user):
+        cohorts = Cohort.objects.filter(pk__in=user.cohort_ids).values_list(
+            "pk", "starts_on", "ends_on", "grace_days"
+        )
+        return tuple(_Membership(*row) for row in cohorts), user.nation_id
+    rows = CohortMembership.objects.filter(user=user).values_list(
+        "cohort_id", "cohort__starts_on", "cohort__ends_on", "cohort__grace_days", "user__profile__nation_id"
+    )
+    if not rows:
+        nation = OfficerProfile.objects.filter(user=user).values_list("nation_id", flat=True).first()
+        return (), nation
+    return tuple(_Membership(*row[:4]) for row in rows), rows[0][4]
 
 
 def nation_id(user: User) -> int | None:
@@ -129,46 +144,38 @@ def nation_id(user: User) -> int | None:
 def denied_rule_ids(user: User, today: datetime.date | None = None) -> frozenset[int]:
     """Ids of every rule `user` fails on the day: pages under any of them are hidden from the user."""
     day = today_for(user, today)
-
-    def compute() -> frozenset[int]:
-        cohorts, nation = (frozenset(), None) if is_anonymous(user) else _viewer_facts(user, day)
-        if not cohorts:
-            return frozenset(AccessRule.objects.values_list("pk", flat=True))
-        denied = set()
-        for rule in _rule_table(cohorts, nation):
-            if (
-                not rule.names_open_cohort
-                or (rule.opens_on is not None and day < rule.opens_on)
-                or (rule.closes_on is not None and day > rule.closes_on)
-                or (rule.has_releasability and not rule.releasable_to_nation)
-            ):
-                denied.add(rule.id)
-        return frozenset(denied)
-
-    return _cached(("denied", _viewer_key(user), day), compute)
+    cohorts, nation = (frozenset(), None) if is_anonymous(user) else _viewer_facts(user, day)
+    return _kept(("denied", cohorts, nation, day), lambda: _denied(cohorts, nation, day))
 
 
-class _RuleRow(NamedTuple):  # a tuple: a thousand of them are made on every request
+def _denied(cohorts: frozenset[int], nation: int | None, day: datetime.date) -> frozenset[int]:
+    return frozenset(
+        rule.id
+        for rule in _rule_table()
+        if not (rule.cohort_ids & cohorts)
+        or (rule.opens_on is not None and day < rule.opens_on)
+        or (rule.closes_on is not None and day > rule.closes_on)
+        or (rule.nation_ids and nation not in rule.nation_ids)
+    )
+
+
+class _RuleRow(NamedTuple):  # a tuple: a thousand of them, shared by every request
     id: int
     root_path: str
     opens_on: datetime.date | None
     closes_on: datetime.date | None
-    names_open_cohort: bool
-    has_releasability: bool
-    releasable_to_nation: bool
+    cohort_ids: frozenset[int]
+    nation_ids: frozenset[int]
 
 
-def _rule_table(cohort_ids: Iterable[int] = (), nation: int | None = None) -> list[_RuleRow]:
+def _rule_table() -> tuple[_RuleRow, ...]:
     """Every rule with each root path it governs from (the pages of its translation group), its
-    window, and whether it names one of `cohort_ids` and is releasable to `nation` — in one query,
-    because the policy runs on every request. As a side effect the rule roots are memoised."""
-    cohort_ids = list(cohort_ids) or [-1]
+    window, its cohorts and its nations."""
+    return _kept("rules", _read_rule_table)
+
+
+def _read_rule_table() -> tuple[_RuleRow, ...]:
     rule, page = (connection.ops.quote_name(model._meta.db_table) for model in (AccessRule, Page))
-    rule_cohorts, rule_nations = (
-        connection.ops.quote_name(field.remote_field.through._meta.db_table)
-        for field in (AccessRule._meta.get_field("cohorts"), AccessRule._meta.get_field("releasable_to"))
-    )
-    placeholders = ", ".join(["%s"] * len(cohort_ids))
     # The pages of each rule's translation group: a self-join on translation_key, which the ORM
     # cannot express without a foreign key. PostgreSQL's planner would hash the whole page table for
     # that join (a sequential scan, 7 → 45 ms for 1,000 rules from 1,000 to 100,000 modules), so
@@ -185,25 +192,34 @@ def _rule_table(cohort_ids: Iterable[int] = (), nation: int | None = None) -> li
             f"{rule} r JOIN {page} ruled ON ruled.id = r.page_id "
             f"JOIN {page} member ON member.translation_key = ruled.translation_key"
         )
-    sql = (
-        f"SELECT r.id, {paths}, r.opens_on, r.closes_on, "  # noqa: S608 - table names and placeholders only
-        f"EXISTS (SELECT 1 FROM {rule_cohorts} rc "
-        f"WHERE rc.accessrule_id = r.id AND rc.cohort_id IN ({placeholders})), "
-        f"EXISTS (SELECT 1 FROM {rule_nations} rn WHERE rn.accessrule_id = r.id), "
-        f"EXISTS (SELECT 1 FROM {rule_nations} rn WHERE rn.accessrule_id = r.id AND rn.nation_id = %s) "
-        f"FROM {source}"
+    rule_cohorts, rule_nations = (
+        connection.ops.quote_name(field.remote_field.through._meta.db_table)
+        for field in (AccessRule._meta.get_field("cohorts"), AccessRule._meta.get_field("releasable_to"))
     )
+    cohorts, nations = _ids_of(rule_cohorts, "cohort_id"), _ids_of(rule_nations, "nation_id")
+    sql = f"SELECT r.id, {paths}, r.opens_on, r.closes_on, {cohorts}, {nations} FROM {source}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*cohort_ids, nation if nation is not None else -1])
-        rows = [
-            _RuleRow(
-                rule_id, path, _date(opens), _date(closes), bool(named), bool(releasable), bool(to_nation)
-            )
-            for rule_id, found, opens, closes, named, releasable, to_nation in cursor.fetchall()
+        cursor.execute(sql)
+        return tuple(
+            _RuleRow(rule_id, path, _date(opens), _date(closes), _id_set(cohort_ids), _id_set(nation_ids))
+            for rule_id, found, opens, closes, cohort_ids, nation_ids in cursor.fetchall()
             for path in (found if isinstance(found, list) else [found])
-        ]
-    _remember_roots(rows)
-    return rows
+        )
+
+
+def _ids_of(through_table: str, column: str) -> str:
+    """The ids in `column` of rule `r`'s rows of `through_table`, as one column: an array on
+    PostgreSQL, comma-separated text on SQLite."""
+    rows = f"FROM {through_table} m WHERE m.accessrule_id = r.id"  # noqa: S608 - names only
+    if connection.vendor == "postgresql":
+        return f"ARRAY(SELECT m.{column} {rows})"
+    return f"(SELECT group_concat(m.{column}) {rows})"
+
+
+def _id_set(value) -> frozenset[int]:
+    if not value:
+        return frozenset()
+    return frozenset(value) if isinstance(value, list) else frozenset(int(part) for part in value.split(","))
 
 
 def _date(value) -> datetime.date | None:
@@ -285,22 +301,18 @@ def rule_root_page_ids(page_id: int | None) -> set[int]:
 def rule_roots() -> dict[str, frozenset[int]]:
     """Tree path of every page that carries a rule through its translation group → those rule ids.
 
-    A rule governs exactly the pages at or below its roots, so with this map (read once per request)
-    single-page decisions need no further query and listings filter on path prefixes instead of
-    joining rules.
+    A rule governs exactly the pages at or below its roots, so with this map single-page decisions
+    need no further query and listings filter on path prefixes instead of joining rules. Shared
+    between requests: never change it.
     """
-    return _cached("roots", lambda: _roots_of(_rule_table()))
 
+    def compute() -> dict[str, frozenset[int]]:
+        roots: dict[str, set[int]] = {}
+        for row in _rule_table():
+            roots.setdefault(row.root_path, set()).add(row.id)
+        return {path: frozenset(ids) for path, ids in roots.items()}
 
-def _roots_of(rows: list[_RuleRow]) -> dict[str, frozenset[int]]:
-    roots: dict[str, set[int]] = {}
-    for row in rows:
-        roots.setdefault(row.root_path, set()).add(row.id)
-    return {path: frozenset(ids) for path, ids in roots.items()}
-
-
-def _remember_roots(rows: list[_RuleRow]) -> None:
-    remember(("access", "roots"), _roots_of(rows))
+    return _kept("roots", compute)
 
 
 def _under(path: str, roots) -> bool:
@@ -314,19 +326,17 @@ def is_restricted(page: Page) -> bool:
 
 
 def _denied_roots(user: User, today: datetime.date | None) -> frozenset[str]:
-    day = today_for(user, today)
+    denied = denied_rule_ids(user, today)
 
     def compute() -> frozenset[str]:
-        denied = denied_rule_ids(user, day)
         return frozenset(path for path, rules in rule_roots().items() if rules & denied)
 
-    return _cached(("denied roots", _viewer_key(user), day), compute)
+    return _kept(("denied roots", denied), compute)
 
 
-def _by_length(root_paths: Iterable[str]) -> dict[int, lookups.Values]:
-    """`root_paths` grouped by length (tree depth) and encoded once per request (`lookups.Values`),
-    not once per listing."""
-    root_paths = frozenset(root_paths)
+def _by_length(root_paths: frozenset[str]) -> dict[int, lookups.Values]:
+    """`root_paths` grouped by length (tree depth) and encoded once (`lookups.Values`), not once per
+    listing."""
 
     def compute() -> dict[int, lookups.Values]:
         by_length: dict[int, list[str]] = {}
@@ -334,7 +344,7 @@ def _by_length(root_paths: Iterable[str]) -> dict[int, lookups.Values]:
             by_length.setdefault(len(path), []).append(path)
         return {length: lookups.Values(paths) for length, paths in by_length.items()}
 
-    return _cached(("paths by length", root_paths), compute)
+    return _kept(("paths by length", root_paths), compute)
 
 
 def _restricted_by(root_paths: Iterable[str]) -> Q:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 def attach_access_tabs() -> None:
@@ -14,13 +15,33 @@ def attach_access_tabs() -> None:
             model.edit_handler = tabs_with_access(model)
 
 
+def watch_policy_inputs() -> None:
+    """The tables the access policy's inputs come from: answers kept across requests
+    (`portal.change_tokens`) are dropped when any of them changes."""
+    from wagtail.models import Page
+
+    from portal import change_tokens
+    from portal.models import AccessRule, Cohort, CohortMembership, OfficerProfile
+
+    rules = (AccessRule, AccessRule.cohorts.through, AccessRule.releasable_to.through)
+    for model in (*rules, Cohort, CohortMembership):
+        change_tokens.watch(model)
+    change_tokens.watch(OfficerProfile, ["user", "nation"])
+    change_tokens.watch(Page, ["path", "depth", "translation_key", "locale"])
+
+
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from portal import change_tokens
         from portal.security import signals
 
         signals.connect()
         attach_access_tabs()
+        watch_policy_inputs()
+        post_migrate.connect(
+            change_tokens.install_after_migrate, sender=self, dispatch_uid="portal.change_token_triggers"
+        )

@@ -2,6 +2,7 @@
 
 from .access_log import AccessLogEntry
 from .access_rules import AccessRule
+from .change_token import ChangeToken
 from .cohorts import Cohort, CohortMembership
 from .nations import Nation
 from .profiles import OfficerProfile
@@ -10,6 +11,7 @@ from .security import CspReport
 __all__ = [
     "AccessLogEntry",
     "AccessRule",
+    "ChangeToken",
     "Cohort",
     "CohortMembership",
     "CspReport",

@@ -1,0 +1,239 @@
+"""Answers kept across requests for exactly as long as the database says their inputs are unchanged.
+
+The database keeps one change token (`portal.models.ChangeToken`, a single row). Triggers on every
+watched table (`watch`) replace it with a new random value in the same statement, so in the same
+transaction, as any change that could alter a kept answer: access rules, their cohorts and nations,
+cohorts, memberships, officers' nations, the page tree, and whatever other apps watch (the menu's
+tracks, sites, locales). Triggers, not signals: treebeard moves pages with raw SQL, Django
+bulk-creates memberships, imports update rows in bulk — none of them send signals.
+
+`kept(key, compute)` answers `compute()`, reusing what this process computed under the same token.
+Why a reused answer is never stale:
+- the token is read before the data, so an answer is at least as new as its label;
+- a token is random, never a counter: the token of a change that was rolled back never comes back,
+  so an answer computed inside a transaction that rolled back is never reused;
+- the token is read once per request, and nothing is kept or reused inside a transaction (its own
+  uncommitted changes may be what it reads; it may roll back): in autocommit a change the request
+  made is committed at once, and its new token is what every other reader sees;
+- with no token row (a flushed test database), or a watched table without its triggers (SQLite
+  drops a table's triggers when a migration rebuilds it: they are reinstalled after every
+  `migrate`, and checked once per process), nothing is kept.
+Answers are shared between requests and threads: they must be immutable (tuples, frozensets,
+strings, named tuples).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+from cachetools import LRUCache
+
+from portal.memo import per_request
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+TRIGGER_PREFIX = "tabadul_change_"
+_FUNCTION = "tabadul_replace_change_token"
+_MAX_ANSWERS = 4096  # answers per process: per reader's access, language and listing; a few MB
+
+_answers: LRUCache = LRUCache(maxsize=_MAX_ANSWERS)
+_lock = threading.Lock()
+_triggers_checked: dict[str, bool] = {}  # database alias → every watched table has its triggers
+
+
+@dataclass(frozen=True)
+class Watched:
+    model: type[Model]
+    fields: tuple[str, ...] = ()  # updates of these fields change the token; () = any update
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.model._meta.get_field(name).column for name in self.fields)
+
+
+_watched: dict[str, Watched] = {}
+
+
+def watch(model: type[Model], fields: Iterable[str] = ()) -> None:
+    """Replace the change token whenever a row of `model`'s table is inserted or deleted, or updated
+    (in one of `fields`, if given, and only when its value changes). Called from `AppConfig.ready`;
+    the triggers are (re)installed after every `migrate`."""
+    entry = Watched(model, tuple(fields))
+    known = _watched.get(entry.table)
+    if known is not None:  # two apps watch one table: the union of what each needs
+        fields = tuple(dict.fromkeys(known.fields + entry.fields)) if known.fields and entry.fields else ()
+        entry = Watched(model, fields)
+    _watched[entry.table] = entry
+
+
+def watched_tables() -> list[str]:
+    return sorted(_watched)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def current() -> str | None:
+    """The database's change token now, or None when nothing may be kept."""
+    if connection.in_atomic_block or not _triggers_installed():
+        return None
+    return per_request(("change token",), _read)
+
+
+def _read() -> str | None:
+    table = connection.ops.quote_name(_token_table())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - a table name only
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def kept(key, compute: Callable[[], T]) -> T:
+    """`compute()`, or the answer this process computed for `key` under the current change token."""
+    token = current()
+    if token is None:
+        return compute()
+    with _lock:
+        entry = _answers.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = compute()
+    with _lock:
+        _answers[key] = (token, value)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept answer (tests that change the schema under a running process)."""
+    with _lock:
+        _answers.clear()
+    _triggers_checked.clear()
+
+
+# --- the triggers ------------------------------------------------------------------------------
+
+
+def _token_table() -> str:
+    from portal.models import ChangeToken
+
+    return ChangeToken._meta.db_table
+
+
+def _trigger_names(table: str) -> list[str]:
+    names = [f"{TRIGGER_PREFIX}{table}_{event}" for event in ("insert", "update", "delete")]
+    if connection.vendor == "postgresql":
+        names.append(f"{TRIGGER_PREFIX}{table}_truncate")
+    return names
+
+
+def _triggers_installed() -> bool:
+    alias = connection.alias
+    if alias not in _triggers_checked:
+        expected = {name for table in _watched for name in _trigger_names(table)}
+        with connection.cursor() as cursor:
+            missing = expected - {name for name, _ in _our_triggers(connection, cursor)}
+        if missing:
+            logger.warning("change-token triggers missing, nothing kept across requests: %s", sorted(missing))
+        _triggers_checked[alias] = not missing
+    return _triggers_checked[alias]
+
+
+def _our_triggers(conn, cursor) -> list[tuple[str, str]]:
+    """(name, table) of every trigger this module made."""
+    pattern = [f"{TRIGGER_PREFIX}%"]
+    if conn.vendor == "postgresql":
+        cursor.execute(
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE %s",
+            pattern,
+        )
+    elif conn.vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", pattern
+        )
+    else:
+        return []
+    return list(cursor.fetchall())
+
+
+def install_triggers(using_connection=None) -> None:
+    """(Re)create the triggers of every watched table that exists, drop those of tables no longer
+    watched, and give the token a new value (whatever a process kept before a migration is dropped).
+    Idempotent; run after every `migrate`."""
+    conn = using_connection or connection
+    if conn.vendor not in ("postgresql", "sqlite"):
+        return
+    quote = conn.ops.quote_name
+    existing_tables = set(conn.introspection.table_names())
+    token_table = quote(_token_table())
+    if _token_table() not in existing_tables:
+        return
+    with conn.cursor() as cursor:
+        statements = []
+        if conn.vendor == "postgresql":
+            statements.append(
+                f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql "  # noqa: S608
+                f"AS $$ BEGIN INSERT INTO {token_table} (id, token) "
+                "VALUES (1, md5(random()::text || clock_timestamp()::text)) "
+                "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token; RETURN NULL; END $$"
+            )
+        for name, table in _our_triggers(conn, cursor):
+            on = f" ON {quote(table)}" if conn.vendor == "postgresql" else ""
+            statements.append(f"DROP TRIGGER IF EXISTS {quote(name)}{on}")
+        for entry in _watched.values():
+            if entry.table in existing_tables:
+                statements += _create_statements(conn, entry)
+        statements.append(
+            f"INSERT INTO {token_table} (id, token) VALUES (1, %s) "  # noqa: S608 - a table name only
+            "ON CONFLICT (id) DO UPDATE SET token = excluded.token"
+        )
+        for statement in statements[:-1]:
+            cursor.execute(statement)
+        cursor.execute(statements[-1], [secrets.token_hex(16)])
+    _triggers_checked.pop(conn.alias, None)
+
+
+def _create_statements(conn, entry: Watched) -> list[str]:
+    quote = conn.ops.quote_name
+    table = quote(entry.table)
+    insert, update, delete, *truncate = map(quote, _trigger_names(entry.table))
+    update_of = f" OF {', '.join(map(quote, entry.columns))}" if entry.columns else ""
+    if conn.vendor == "postgresql":
+        changed = " OR ".join(f"OLD.{quote(c)} IS DISTINCT FROM NEW.{quote(c)}" for c in entry.columns)
+        when = f" WHEN ({changed})" if changed else ""
+        run = f"EXECUTE FUNCTION {_FUNCTION}()"
+        return [
+            f"CREATE TRIGGER {insert} AFTER INSERT ON {table} FOR EACH ROW {run}",
+            f"CREATE TRIGGER {update} AFTER UPDATE{update_of} ON {table} FOR EACH ROW{when} {run}",
+            f"CREATE TRIGGER {delete} AFTER DELETE ON {table} FOR EACH ROW {run}",
+            f"CREATE TRIGGER {truncate[0]} AFTER TRUNCATE ON {table} FOR EACH STATEMENT {run}",
+        ]
+    changed = " OR ".join(f"OLD.{quote(c)} IS NOT NEW.{quote(c)}" for c in entry.columns)
+    when = f" WHEN {changed}" if changed else ""
+    token_table = quote(_token_table())
+    replace = f"BEGIN REPLACE INTO {token_table} (id, token) VALUES (1, lower(hex(randomblob(16)))); END"  # noqa: S608
+    return [
+        f"CREATE TRIGGER {insert} AFTER INSERT ON {table} {replace}",
+        f"CREATE TRIGGER {update} AFTER UPDATE{update_of} ON {table}{when} {replace}",
+        f"CREATE TRIGGER {delete} AFTER DELETE ON {table} {replace}",
+    ]
+
+
+def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """`post_migrate` receiver (connected once, for the portal app)."""
+    from django.db import connections
+
+    install_triggers(connections[using])
