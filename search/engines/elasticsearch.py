@@ -1,12 +1,13 @@
-"""The engine at scale: one query to the index behind `<SEARCH_INDEX_PREFIX>-content` — its reads, its
-bulk writes, its rebuild (a new index swapped in, `search.bulkload`) and its drift check.
+"""The engine at scale: one request to the index behind `<SEARCH_INDEX_PREFIX>-content` per search (an
+`_msearch` of the page of hits and of the count with the facets) — its reads, its bulk writes, its
+rebuild (a new index swapped in, `search.bulkload`) and its drift check.
 
 The access policy (`portal.access.search_filter`) becomes a few `terms` filters on indexed fields,
 whatever the number of rules: pages governed by a denied rule are excluded, unless the user can edit
 them. Pages whose index entry is not yet current (a change still in the outbox) are excluded too, so
 a rule or a move that has not reached the index yet can never reveal a page. Facet counts are
-aggregations of the same filtered query; the facet filters go to `post_filter` so that each facet
-counts what choosing one of its values would give.
+aggregations of the same filtered query (unranked); the facet filters go to `post_filter` there so
+that each facet counts what choosing one of its values would give.
 """
 
 from __future__ import annotations
@@ -86,18 +87,42 @@ class ElasticsearchEngine(Engine):
         return bool(settings.ELASTICSEARCH_URL)
 
     def _query(self, user, today: datetime.date | None, query: Q) -> dict:
+        return self._trimmed(self._trimming(user, today), query)
+
+    @staticmethod
+    def _trimming(user, today: datetime.date | None) -> tuple[list[Q], list[Q]]:
+        """The access filter and the exclusion of pages not current in the index yet, asked once."""
         filters = [clause for clause in (access_filter(access.search_filter(user, today)),) if clause]
         must_not = [clause for clause in (stale_filter(),) if clause]
-        return Q("bool", must=[query], filter=filters, must_not=must_not).to_dict()
+        return filters, must_not
 
-    def request(self, query: Query) -> dict | None:
-        """The search request body for `query`, access filter included (None: no words to search).
+    @staticmethod
+    def _trimmed(trimming: tuple[list[Q], list[Q]], query: Q, *extra: dict) -> dict:
+        filters, must_not = trimming
+        body = Q("bool", must=[query], filter=filters, must_not=must_not).to_dict()
+        if extra:  # the chosen facet values (plain clauses)
+            body["bool"].setdefault("filter", []).extend(extra)
+        return body
+
+    def request(self, query: Query) -> list[dict] | None:
+        """The search's `_msearch` body for `query` (None: no words to search): two searches that the
+        node runs side by side, both trimmed by the same access and outbox filters.
+
+        1. The page of hits: the ranked query with the chosen facet values as filters, sorted,
+           highlighted, without counting every match (so Lucene may skip the documents that cannot
+           reach the page: the ranking's units make most of them).
+        2. The count and the facets: the same query unranked, as a filter (no scores), `size` 0;
+           the chosen facet values in `post_filter`, so the total counts what the hits are drawn from
+           and each facet counts the matches with the other facets' choices only.
+
         Queries are composed with elasticsearch-dsl's `Q`; the rest is a plain body, so a search
         costs one request and no response wrapping."""
         words = text.query_text(query.text)
         if not words:
             return None
+        trimming = self._trimming(query.user, query.today)
         match = Q("multi_match", query=words, type="cross_fields", operator="and", fields=FIELDS)
+        ranked = match
         if query.sort == "relevance":
             # The terms are the index analyzer's (`search.text.query_terms` makes the same).
             ranks = [
@@ -105,7 +130,7 @@ class ElasticsearchEngine(Engine):
                 for term in text.query_terms(query.text)
                 for name, weight in RANK_WEIGHTS.items()
             ]
-            match = Q("bool", must=[match], should=ranks)
+            ranked = Q("bool", must=[match], should=ranks)
         chosen = {name: {"term": {name: value}} for name, value in query.filters.items()}
         aggregations = {}
         for name in FACETS:
@@ -115,9 +140,8 @@ class ElasticsearchEngine(Engine):
                 "aggs": {"values": {"terms": {"field": name, "size": settings.SEARCH_FACET_SIZE}}},
             }
         recency = [{DATE_FIELD: {"order": "desc", "missing": "_last"}}, {"path": "asc"}]
-        body = {
-            "query": self._query(query.user, query.today, match),
-            "aggs": aggregations,
+        hits = {
+            "query": self._trimmed(trimming, ranked, *chosen.values()),
             "highlight": {
                 "pre_tags": [text.MARK_START],
                 "post_tags": [text.MARK_END],
@@ -130,19 +154,34 @@ class ElasticsearchEngine(Engine):
             "sort": recency if query.sort == "recent" else ["_score", *recency],
             "from": query.offset,
             "size": query.page_size,
+            "track_total_hits": False,
+        }
+        counts = {
+            "query": {"bool": {"filter": [self._trimmed(trimming, match)]}},
+            "aggs": aggregations,
+            "size": 0,
             "track_total_hits": True,
         }
         if chosen:
-            body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
-        return body
+            counts["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+        # A shard with no copy left (a node lost, no replica) fails the search rather than leaving
+        # its documents out: the database engine's answer is complete.
+        header = {"index": elastic.alias_name(), "allow_partial_search_results": False}
+        return [header, hits, header, counts]
 
     def search(self, query: Query) -> EngineResult:
-        body = self.request(query)
-        if body is None:
+        searches = self.request(query)
+        if searches is None:
             return EngineResult()
-        response = self._execute(body)
+        try:
+            found, counted = elastic.client().msearch(searches=searches).body["responses"]
+        except elastic.ERRORS as error:
+            raise EngineUnavailable(str(error)) from error
+        for response in (found, counted):
+            if "error" in response:
+                raise EngineUnavailable(str(response["error"]))
         hits = []
-        for hit in response["hits"]["hits"]:
+        for hit in found["hits"]["hits"]:
             source = hit["_source"]
             hits.append(
                 Hit(
@@ -153,11 +192,11 @@ class ElasticsearchEngine(Engine):
         facets = {
             name: {
                 bucket["key"]: bucket["doc_count"]
-                for bucket in response["aggregations"][name]["values"]["buckets"]
+                for bucket in counted["aggregations"][name]["values"]["buckets"]
             }
             for name in FACETS
         }
-        return EngineResult(count=response["hits"]["total"]["value"], hits=hits, facets=facets)
+        return EngineResult(count=counted["hits"]["total"]["value"], hits=hits, facets=facets)
 
     def suggest(
         self, user, prefix: str, *, limit: int, today: datetime.date | None = None
