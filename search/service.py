@@ -101,14 +101,25 @@ def search(
     *,
     today: datetime.date | None = None,
     sort: str = "relevance",
+    label_facets: bool = False,
 ) -> SearchResults:
-    """Search what `user` may read. `page` past the end gives the last page."""
+    """Search what `user` may read. `page` past the end gives the last page. The hits carry their
+    course's and track's titles; `label_facets` labels the facets' values in the same ask (for the
+    page, which shows them: `search.labels.facet_labels` then reads nothing), not for the API, whose
+    facets are values and counts."""
     with access.request_scope():  # a second ask (page past the end) reuses the policy's answers
-        return _search(user, query, filters, page, today=today, sort=sort)
+        return _search(user, query, filters, page, today=today, sort=sort, label_facets=label_facets)
 
 
 def _search(
-    user, query: str, filters: dict[str, str] | None, page: int, *, today: datetime.date | None, sort: str
+    user,
+    query: str,
+    filters: dict[str, str] | None,
+    page: int,
+    *,
+    today: datetime.date | None,
+    sort: str,
+    label_facets: bool,
 ) -> SearchResults:
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
@@ -128,7 +139,8 @@ def _search(
     if wanted.page > paginator.num_pages:
         wanted = replace(wanted, page=paginator.num_pages)
         engine, result, notice = _ask(lambda engine: engine.search(wanted), first=engine)
-    paginator = _paginator(replace(result, hits=_titled(user, result.hits, result.facets)))
+    titled = _titled(user, result.hits, result.facets if label_facets else None)
+    paginator = _paginator(replace(result, hits=titled))
     return SearchResults(
         query=query,
         filters=filters,

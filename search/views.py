@@ -32,7 +32,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"]
     context["query"] = query
     if query:
-        results = service.search(request.user, query, form.filters, form.page_number, sort=form.sort_order)
+        results = service.search(
+            request.user, query, form.filters, form.page_number, sort=form.sort_order, label_facets=True
+        )
         types = labels.type_labels()
         context.update(
             results=results,
