@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.utils import timezone
 
+from portal import change_tokens
 from portal.outbox import Outbox
 from search.models import IndexChange
 
@@ -101,16 +102,26 @@ def due_changes_exist(now: datetime.datetime | None = None) -> bool:
     ).exists()
 
 
-def pending_changes(limit: int, key_of) -> tuple[set[str], set[int]] | None:
+def pending_changes(limit: int, key_of) -> tuple[frozenset[str], frozenset[int]] | None:
     """Document keys (`key_of(row)`) and subtree roots (page ids) with a change not yet applied; None
-    when there are more than `limit` (an index that far behind is not to be trusted)."""
+    when there are more than `limit` (an index that far behind is not to be trusted).
+
+    Asked by every search, so kept across requests for as long as the database's change token holds
+    (`portal.change_tokens`): recording a change (a new row) and applying it (`processed_at` set)
+    replace the token in their own transaction (`search.apps` watches the table), so a kept answer
+    is never older than the last change recorded or applied; anything else (no token, inside a
+    transaction, a trigger missing) reads the table."""
+    return change_tokens.kept(("search.pending_changes", limit, key_of), lambda: _pending(limit, key_of))
+
+
+def _pending(limit: int, key_of) -> tuple[frozenset[str], frozenset[int]] | None:
     rows = list(
         IndexChange.objects.filter(processed_at__isnull=True).only("kind", "type", "object_id")[: limit + 1]
     )
     if len(rows) > limit:
         return None
-    keys = {key_of(row) for row in rows if row.kind != Kind.SUBTREE}
-    subtrees = {row.object_id for row in rows if row.kind == Kind.SUBTREE}
+    keys = frozenset(key_of(row) for row in rows if row.kind != Kind.SUBTREE)
+    subtrees = frozenset(row.object_id for row in rows if row.kind == Kind.SUBTREE)
     return keys, subtrees
 
 
