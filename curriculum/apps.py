@@ -22,6 +22,21 @@ def _remember_preferred_language(sender, request, user, **kwargs) -> None:
         request.session[PREFERRED_LANGUAGE_PENDING] = True
 
 
+def _watch_menu_inputs() -> None:
+    """The tables the main menu comes from (`curriculum.navigation.menu`, kept across requests):
+    titles, addresses and publication of pages, tracks and which course is in which, sites and
+    locales."""
+    from wagtail.models import Locale, Page, Site
+
+    from curriculum.models import CoursePage, Track
+    from portal import change_tokens
+
+    change_tokens.watch(Page, ["title", "slug", "url_path", "live", "show_in_menus", "content_type"])
+    change_tokens.watch(CoursePage, ["track"])
+    for model in (Track, Site, Locale):
+        change_tokens.watch(model)
+
+
 class CurriculumConfig(AppConfig):
     name = "curriculum"
     verbose_name = "Curriculum"
@@ -36,5 +51,6 @@ class CurriculumConfig(AppConfig):
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="curriculum.ensure_site_structure")
         search_types.register()
+        _watch_menu_inputs()
         user_logged_in.connect(_remember_preferred_language, dispatch_uid="curriculum.preferred_language")
         course_completed.connect(issuing.on_course_completed, dispatch_uid="curriculum.issue_certificate")

@@ -4,8 +4,8 @@ Every listing is in the reader's language: it holds one page per translation gro
 translation where one is live and readable, else the source-language page (else any). A page shown
 outside its own language is marked with the address it has in the reader's language (`shown_at`,
 honoured by `PortalPage.get_url_parts`), so that following it keeps the reader's chrome;
-`route_child` is the way back in: it finds a page of that address among the children of every page
-of a translation group, so `/ar/<path>` of an untranslated page serves its source.
+`curriculum.routing.route_child` is the way back in: it finds a page of that address among the
+children of every page of a translation group, so `/ar/<path>` of an untranslated page serves its source.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -25,7 +26,7 @@ from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from portal import access
+from portal import access, change_tokens
 from portal.memo import in_request, per_request
 
 
@@ -44,8 +45,16 @@ def locale_for(language: str) -> Locale | None:
 
 
 def _locales() -> dict[str, Locale]:
-    """Every locale by language code, read once per request (a handful of rows)."""
-    return per_request("locales", lambda: {locale.language_code: locale for locale in Locale.objects.all()})
+    """Every locale by language code (a handful of rows): kept across requests while the change
+    token holds (locales are watched), each request given copies of its own."""
+
+    def compute() -> tuple[Locale, ...]:
+        return tuple(Locale.objects.all())
+
+    def copies() -> dict[str, Locale]:
+        return {locale.language_code: copy.copy(locale) for locale in change_tokens.kept("locales", compute)}
+
+    return per_request("locales", copies)
 
 
 def _default_locale() -> Locale:
@@ -138,7 +147,7 @@ def in_reader_language(pages: list[Page], locale: Locale) -> list[Page]:
     """One page of each translation group among `pages` (already filtered by the policy): the one in
     `locale`, else the one in the default (source) language, else the first; ordered by the tree path
     of the group's source page. Pages not in `locale` are marked with their address in it."""
-    default_id = _default_locale_id()
+    default_id = default_locale_id()
     groups: dict = {}
     for page in pages:
         groups.setdefault(page.translation_key, []).append(page)
@@ -153,7 +162,7 @@ def in_reader_language(pages: list[Page], locale: Locale) -> list[Page]:
     return result
 
 
-def _default_locale_id() -> int:
+def default_locale_id() -> int:
     return _default_locale().pk
 
 
@@ -202,36 +211,13 @@ def mark_shown_in(locale: Locale, pages: list[Page]) -> None:
 
 def url_in_language(page: Page, locale: Locale, request: HttpRequest | None = None) -> str | None:
     """The address of `page` for a reader of `locale`: its live translation's, else its own content
-    under that language's part of the site (`route_child` serves it there)."""
+    under that language's part of the site (`routing.route_child` serves it there)."""
     translation = page.get_translation_or_none(locale)
     if translation is not None and translation.live:
         return translation.get_url(request)
     page = copy.copy(page)  # an instance of its own to mark, the caller's stays as it was
     mark_shown_in(locale, [page])
     return getattr(page, "shown_at", None)
-
-
-def route_child(page: Page, slug: str, request: HttpRequest | None = None) -> Page | None:
-    """The child called `slug` of `page` or of another page of its translation group, for serving: a
-    live one first, in the reader's language first, then in the source language."""
-    locales = getattr(request, "_tabadul_route_locales", None)
-    if locales is None:  # read once per request, however deep the page
-        locales = (current_locale(), _default_locale_id())
-        if request is not None:
-            request._tabadul_route_locales = locales
-    locale, default_id = locales
-    candidates = list(in_group_of(page).filter(slug=slug))
-    if not candidates:
-        return None
-    return min(
-        candidates,
-        key=lambda child: (
-            not child.live,
-            child.locale_id != locale.pk,
-            child.path[: -Page.steplen] != page.path,
-            child.locale_id != default_id,
-        ),
-    )
 
 
 # --- the listings ------------------------------------------------------------------------------
@@ -270,6 +256,59 @@ class Navigation:
             depth=3, parent_path__in=homes
         )
         return readable(self.user, menu.in_menu().specific(defer=True))
+
+
+class MenuLink(NamedTuple):
+    url: str
+    title: str
+    language: str  # of the linked page's content
+    path: str  # its tree path, for aria-current
+    page_id: int
+
+
+class MenuTrack(NamedTuple):
+    id: int
+    title: str
+    courses: tuple[MenuLink, ...]
+
+
+class Menu(NamedTuple):
+    sections: tuple[MenuLink, ...]
+    tracks: tuple[MenuTrack, ...]
+
+
+def menu(request: HttpRequest) -> Menu:
+    """The main menu's links for the request's reader, in the active language. The same for every
+    reader who may read the same pages (`access.reader_key`), so it is kept across requests while the
+    database's change token holds (`portal.change_tokens`: pages, tracks, sites, locales, and the
+    policy's inputs)."""
+    from wagtail.models import Site
+
+    nav = Navigation(request.user)
+
+    def link(target: Page) -> MenuLink:
+        return MenuLink(
+            target.get_url(request=request),
+            target.title,
+            language_code_of(target.locale_id),
+            target.path,
+            target.pk,
+        )
+
+    def compute() -> Menu:
+        return Menu(
+            sections=tuple(link(section) for section in nav.sections),
+            tracks=tuple(
+                MenuTrack(entry["track"].pk, entry["track"].display_title, tuple(map(link, entry["courses"])))
+                for entry in nav.tracks
+            ),
+        )
+
+    reader = access.reader_key(request.user)
+    if reader is None:
+        return compute()
+    site = Site.find_for_request(request)
+    return change_tokens.kept(("menu", reader, get_language(), site.pk if site else None), compute)
 
 
 def readable_courses(user) -> list[Page]:

@@ -53,10 +53,13 @@ def record_visit(user: access.User, module: Page) -> ModuleProgress | None:
         if not first_today:
             changes = {"last_page_id": module.pk, "last_viewed_at": now}
             mine = ModuleProgress.objects.filter(pk=entry.pk)
-            # Of concurrent first visits on a day, one finds the last visit before today.
-            first_today = bool(mine.filter(last_viewed_at__lt=_start_of_day(now)).update(**changes))
-            if not first_today:
-                mine.update(**changes)
+            if entry.last_viewed_at is not None and entry.last_viewed_at >= _start_of_day(now):
+                mine.update(**changes)  # visited today already (the common case): one write
+            else:
+                # Of concurrent first visits on a day, one finds the last visit before today.
+                first_today = bool(mine.filter(last_viewed_at__lt=_start_of_day(now)).update(**changes))
+                if not first_today:
+                    mine.update(**changes)
         if first_today and learning_records.enabled():
             learning_records.module_experienced(user, module, now)
     return entry

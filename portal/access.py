@@ -23,7 +23,7 @@ This module knows pages only as Wagtail pages; it imports neither `curriculum` n
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -372,6 +372,20 @@ def _has_page_edit_rights(user: User) -> bool:
         and user.has_perm("wagtailadmin.access_admin")
         and _page_permissions.user_has_any_permission(user, {"change"})
     )
+
+
+def reader_key(user: User, today: datetime.date | None = None) -> Hashable | None:
+    """A value that is the same for any two readers who may read exactly the same pages on the day
+    (so that what a listing or menu shows one of them may be shown to the other); None when the
+    answer is the reader's own (staff who can edit pages also read what their page permissions give
+    them)."""
+    if is_anonymous(user):
+        return ("landing pages",)
+    if user.is_superuser and not is_simulated(user):
+        return ("everything",)
+    if _has_page_edit_rights(user):
+        return None
+    return ("denied", denied_rule_ids(user, today))
 
 
 def viewable_pages(

@@ -21,7 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from curriculum import navigation, progress
+from curriculum import navigation, progress, routing
 from curriculum.blocks import BodyBlock, rich_text_url_errors
 from curriculum.checks.blocks import CheckQuestionsBlock
 from curriculum.forms import PortalPageForm
@@ -56,14 +56,13 @@ class PortalPage(Page):
         chrome). Whether the reader may see what is found is asked when it is served, as ever."""
         if not path_components:
             return super().route(request, path_components)
-        child = navigation.route_child(self, path_components[0], request)
+        # A page passed through on the way only routes, by its tree fields (curriculum.routing): the
+        # page served is read whole once it is found.
+        child = routing.route_child(self, path_components[0], request)
         if child is None:
             raise Http404
         if child.path[: -self.steplen] == self.path:
             child._cached_parent_obj = self
-        # A page passed through on the way only routes (by its tree fields): its specific fields are
-        # read for the page that is served, not for every ancestor.
-        child = child.specific if len(path_components) == 1 else child.specific_deferred
         return child.route(request, path_components[1:])
 
     def get_url_parts(self, request=None):

@@ -14,7 +14,7 @@ from django.utils.translation import get_language, get_language_info, ngettext, 
 
 from wagtail.models import Page
 
-from curriculum.navigation import language_code_of, locale_for, url_in_language
+from curriculum.navigation import MenuLink, language_code_of, locale_for, menu, url_in_language
 from portal.i18n import in_active_language
 
 register = template.Library()
@@ -47,7 +47,7 @@ def language_switcher(context, page=None, home_only=False):
         if isinstance(page, Page):
             locale = locale_for(target)
             # Its translation, else the page itself in the other language's chrome (served there
-            # from its source: curriculum.navigation.route_child).
+            # from its source: curriculum.routing.route_child).
             url = url_in_language(page, locale, request) if locale else None
         elif request is not None:
             translated = translate_url(request.path, target)
@@ -66,29 +66,31 @@ def language_switcher(context, page=None, home_only=False):
 
 
 @register.simple_tag(takes_context=True)
-def menu_links(context, nav, page=None) -> dict:
-    """The main menu's links (`nav`: `curriculum.navigation.Navigation`), each worked out once: its
-    address, its aria-current and lang attributes, its title; the wide strip and the compact menu
-    show the same links, so they render these instead of asking `pageurl`, `aria_current` and
-    `lang_attrs` twice per link."""
+def menu_links(context, page=None) -> dict:
+    """The main menu's links (`curriculum.navigation.menu`), each with its address, its aria-current
+    and lang attributes and its title; the wide strip and the compact menu show the same links, so
+    they render these instead of asking `pageurl`, `aria_current` and `lang_attrs` twice per link."""
     request = context.get("request")
+    if request is None:
+        return {"sections": [], "tracks": []}
+    found = menu(request)
+    active = _active_language()
 
-    def link(target: Page) -> dict:
+    def link(target: MenuLink) -> dict:
+        current = ""
+        if page is not None and getattr(page, "path", "").startswith(target.path):
+            current = format_html(' aria-current="{}"', "page" if page.pk == target.page_id else "true")
         return {
-            "url": target.get_url(request=request),
-            "attrs": format_html("{}{}", aria_current(page, target), lang_attrs(target)),
+            "url": target.url,
+            "attrs": format_html("{}{}", current, _lang_attrs(target.language, active)),
             "title": target.title,
         }
 
     return {
-        "sections": [link(section) for section in nav.sections],
+        "sections": [link(section) for section in found.sections],
         "tracks": [
-            {
-                "id": entry["track"].pk,
-                "title": entry["track"].display_title,
-                "courses": [link(course) for course in entry["courses"]],
-            }
-            for entry in nav.tracks
+            {"id": track.id, "title": track.title, "courses": [link(course) for course in track.courses]}
+            for track in found.tracks
         ],
     }
 
@@ -205,8 +207,12 @@ def lang_attrs(page):
     shown in its source language to a reader of another), else nothing."""
     if not isinstance(page, Page):
         return ""
-    language = _language_of(page)
-    if language == _active_language():
+    return _lang_attrs(_language_of(page), _active_language())
+
+
+def _lang_attrs(language: str, active: str) -> str:
+    language = language.split("-")[0]
+    if language == active:
         return ""
     return format_html(
         ' lang="{}" dir="{}"', language, "rtl" if get_language_info(language)["bidi"] else "ltr"

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "portal.viewas.ViewAsMiddleware",
     "portal.security.middleware.SecondFactorMiddleware",
     "portal.middleware.SignInInsteadOfNotFoundMiddleware",
+    # Wagtail's routing steps kept across requests (curriculum.routing); the access policy still
+    # decides, when the page is served.
+    "curriculum.routing.RouteAhead",
     # Last, so that it sees the sign-in failures of every view (axes' lockout page).
     "axes.middleware.AxesMiddleware",
 ]
