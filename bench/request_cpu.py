@@ -5,7 +5,8 @@
 
 Sets up what bench/load_test.sh serves (a fresh database: migrate, `manage.py load_demo`, the
 load-test officers of bench/load_users.py; with --elasticsearch-url the Elasticsearch index rebuilt
-under --index-prefix), with DEBUG off. Then, as signed-in officers (`loadtest.officer.01` and `02`,
+under --index-prefix), with DEBUG off and database connections kept between requests (`DJANGO_CONN_MAX_AGE`, 60 s unless
+set, as in production). Then, as signed-in officers (`loadtest.officer.01` and `02`,
 one of each demo nation), it replays bench/locustfile.py's mix through Django's test client, so every
 request passes every middleware (sessions renewed, CSRF, CSP, two-factor, axes, view-as, the access
 log, locale) and the views: the dashboard ×3, a course ×2, a module ×4, the search page ×2, the search
@@ -64,6 +65,8 @@ def main() -> None:
     os.environ["SEARCH_INDEX_PREFIX"] = args.index_prefix
     os.environ["LOG_LEVEL"] = "ERROR"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tabadul.settings.dev")
+    # Connections kept between requests, as production keeps them (tabadul.settings.production).
+    os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
     if not args.keep:
         fresh_database(args.database_url)
     import django

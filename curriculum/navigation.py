@@ -211,13 +211,20 @@ def mark_shown_in(locale: Locale, pages: list[Page]) -> None:
 
 def url_in_language(page: Page, locale: Locale, request: HttpRequest | None = None) -> str | None:
     """The address of `page` for a reader of `locale`: its live translation's, else its own content
-    under that language's part of the site (`routing.route_child` serves it there)."""
-    translation = page.get_translation_or_none(locale)
-    if translation is not None and translation.live:
-        return translation.get_url(request)
-    page = copy.copy(page)  # an instance of its own to mark, the caller's stays as it was
-    mark_shown_in(locale, [page])
-    return getattr(page, "shown_at", None)
+    under that language's part of the site (`routing.route_child` serves it there). Made of watched
+    tree fields only (addresses, translations, publication), so kept across requests while the
+    change token holds, per page, language and site."""
+
+    def compute() -> str | None:
+        translation = page.get_translation_or_none(locale)
+        if translation is not None and translation.live:
+            return translation.get_url(request)
+        marked = copy.copy(page)  # an instance of its own to mark, the caller's stays as it was
+        mark_shown_in(locale, [marked])
+        return getattr(marked, "shown_at", None)
+
+    site = getattr(request, "_wagtail_site", None)
+    return change_tokens.kept(("url in language", page.pk, locale.pk, site.pk if site else None), compute)
 
 
 # --- the listings ------------------------------------------------------------------------------

@@ -44,6 +44,10 @@ def record_visit(user: access.User, module: Page) -> ModuleProgress | None:
     if not access.is_account_holder(user):
         return None
     now = timezone.now()
+    mine = ModuleProgress.objects.filter(user=user, module_key=module.translation_key)
+    # Visited today already (the common case): one write and the entry read back, nothing to record.
+    if mine.filter(last_viewed_at__gte=_start_of_day(now)).update(last_page_id=module.pk, last_viewed_at=now):
+        return mine.first()
     with transaction.atomic():
         entry, first_today = ModuleProgress.objects.get_or_create(
             user=user,
@@ -53,13 +57,10 @@ def record_visit(user: access.User, module: Page) -> ModuleProgress | None:
         if not first_today:
             changes = {"last_page_id": module.pk, "last_viewed_at": now}
             mine = ModuleProgress.objects.filter(pk=entry.pk)
-            if entry.last_viewed_at is not None and entry.last_viewed_at >= _start_of_day(now):
-                mine.update(**changes)  # visited today already (the common case): one write
-            else:
-                # Of concurrent first visits on a day, one finds the last visit before today.
-                first_today = bool(mine.filter(last_viewed_at__lt=_start_of_day(now)).update(**changes))
-                if not first_today:
-                    mine.update(**changes)
+            # Of concurrent first visits on a day, one finds the last visit before today.
+            first_today = bool(mine.filter(last_viewed_at__lt=_start_of_day(now)).update(**changes))
+            if not first_today:
+                mine.update(**changes)
         if first_today and learning_records.enabled():
             learning_records.module_experienced(user, module, now)
     return entry

@@ -111,3 +111,19 @@ def test_staff_see_the_courses_they_may_edit(client, courses, instructor):
     assert "Restricted course" not in menu_of(client)  # an officer's menu, kept
     force_login_verified(client, instructor)
     assert "Restricted course" in menu_of(client)
+
+
+def test_the_language_switcher_follows_a_translation_published_since(
+    client, courses, locale_ar, curriculum_index_ar
+):
+    open_course, _, _, _ = courses
+    client.force_login(OfficerFactory(username="reader"))
+
+    def arabic_link() -> str:
+        html = client.get(open_course.url).content.decode()
+        return re.search(r'<a class="lang-switch" href="([^"]*)"', html).group(1)
+
+    assert arabic_link() == f"/ar{open_course.url}"  # the course itself in the Arabic chrome
+    assert arabic_link() == f"/ar{open_course.url}"
+    translate(open_course, locale_ar, title="مقرر مفتوح", slug="maqarrar-maftuh")
+    assert arabic_link() == "/ar/curriculum/maqarrar-maftuh/"
