@@ -3,18 +3,18 @@
     .venv/bin/python bench/request_cpu.py [--database-url URL] [--elasticsearch-url URL]
         [--index-prefix cpu-bench] [--rounds 40] [--profile var/request-cpu.prof] [--keep]
 
-Sets up what bench/load_test.sh serves (a fresh database: migrate, `manage.py load_demo`, the
-load-test officers of bench/load_users.py; with --elasticsearch-url the Elasticsearch index rebuilt
-under --index-prefix), with DEBUG off and database connections kept between requests (`DJANGO_CONN_MAX_AGE`, 60 s unless
-set, as in production). Then, as signed-in officers (`loadtest.officer.01` and `02`,
-one of each demo nation), it replays bench/locustfile.py's mix through Django's test client, so every
-request passes every middleware (sessions renewed, CSRF, CSP, two-factor, axes, view-as, the access
-log, locale) and the views: the dashboard ×3, a course ×2, a module ×4, the search page ×2, the search
-API ×2 and suggestions ×1 in each round, in a shuffled order, the course, module and query drawn as the
-locustfile draws them. Each request's CPU is `time.process_time()` around it. The first rounds warm up
-(templates, code, connections) and are not counted. Prints the queries per request of each endpoint
-(counted in the warm-up, outside the timing) and the CPU ms per request of each endpoint (median and
-mean) and of the mix (total CPU over all requests in the mix's proportions).
+Sets up what bench/load_test.sh serves (a fresh database: migrate, `manage.py load_demo`, the load-test
+officers of bench/load_users.py; with --elasticsearch-url the Elasticsearch index rebuilt under
+--index-prefix), with DEBUG off and database connections kept between requests (`DJANGO_CONN_MAX_AGE`,
+60 s unless set, as in production). Then, as signed-in officers (`loadtest.officer.01` and `02`, one of
+each demo nation), it replays bench/locustfile.py's mix through Django's test client, so every request
+passes every middleware (sessions renewed, CSRF, CSP, two-factor, axes, view-as, the access log, locale)
+and the views: the dashboard ×3, a course ×2, a module ×4, the search page ×2, the search API ×2 and
+suggestions ×1 in each round, in a shuffled order, the course, module and query drawn as the locustfile
+draws them. Each request's CPU is `time.process_time()` around it. The first rounds warm up (templates,
+code, connections) and are not counted. Prints the queries per request of each endpoint (counted in the
+warm-up, outside the timing) and the CPU ms per request of each endpoint (median and mean) and of the
+mix (total CPU over all requests in the mix's proportions).
 
 --profile PATH writes a cProfile of the measured requests (`python -m pstats PATH`) and prints its top
 functions by cumulative and by own time.
