@@ -1,20 +1,23 @@
 """Answers kept across requests for exactly as long as the database says their inputs are unchanged.
 
-The database keeps one change token (`portal.models.ChangeToken`, a single row). Triggers on every
-watched table (`watch`) replace it with a new random value in the same statement, so in the same
-transaction, as any change that could alter a kept answer: access rules, their cohorts and nations,
-cohorts, memberships, officers' nations, the page tree, and whatever other apps watch (the menu's
-tracks, sites, locales). Triggers, not signals: treebeard moves pages with raw SQL, Django
-bulk-creates memberships, imports update rows in bulk — none of them send signals.
+The database keeps a change token per scope (`portal.models.ChangeToken`, a row each). Triggers on
+every watched table (`watch`) replace their scope's token with a new random value in the same
+statement, so in the same transaction, as any change that could alter a kept answer. The `content`
+scope: access rules, their cohorts and nations, cohorts, memberships, officers' nations, the page
+tree, and what other apps watch for it (the menu's tracks, sites, locales); a table written on every
+publish and drain (the search outbox) has a scope of its own, so that its churn drops nothing else.
+Triggers, not signals: treebeard moves pages with raw SQL, Django bulk-creates memberships, imports
+update rows in bulk — none of them send signals.
 
-`kept(key, compute)` answers `compute()`, reusing what this process computed under the same token.
+`kept(key, compute, scope=…)` answers `compute()`, reusing what this process computed under the same
+token of the scope.
 Why a reused answer is never stale:
 - the token is read before the data, so an answer is at least as new as its label;
 - a token is random, never a counter: the token of a change that was rolled back never comes back,
   so an answer computed inside a transaction that rolled back is never reused;
-- the token is read once per request, and nothing is kept or reused inside a transaction (its own
-  uncommitted changes may be what it reads; it may roll back): in autocommit a change the request
-  made is committed at once, and its new token is what every other reader sees;
+- the tokens are read once per request (one query), and nothing is kept or reused inside a
+  transaction (its own uncommitted changes may be what it reads; it may roll back): in autocommit a
+  change the request made is committed at once, and its new token is what every other reader sees;
 - with no token row (a flushed test database), or a watched table without its triggers (SQLite
   drops a table's triggers when a migration rebuilds it: they are reinstalled after every
   `migrate`, and checked once per process), nothing is kept.
@@ -25,6 +28,7 @@ strings, named tuples).
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 from collections.abc import Callable, Iterable
@@ -54,6 +58,7 @@ _triggers_checked: dict[str, bool] = {}  # database alias → every watched tabl
 class Watched:
     model: type[Model]
     fields: tuple[str, ...] = ()  # updates of these fields change the token; () = any update
+    scope: str = "content"  # CONTENT
 
     @property
     def table(self) -> str:
@@ -66,16 +71,22 @@ class Watched:
 
 _watched: dict[str, Watched] = {}
 
+CONTENT = "content"  # the default scope: the access policy's inputs, the page tree, the menu
 
-def watch(model: type[Model], fields: Iterable[str] = ()) -> None:
-    """Replace the change token whenever a row of `model`'s table is inserted or deleted, or updated
+
+def watch(model: type[Model], fields: Iterable[str] = (), *, scope: str = CONTENT) -> None:
+    """Replace `scope`'s token whenever a row of `model`'s table is inserted or deleted, or updated
     (in one of `fields`, if given, and only when its value changes). Called from `AppConfig.ready`;
-    the triggers are (re)installed after every `migrate`."""
-    entry = Watched(model, tuple(fields))
+    the triggers are (re)installed after every `migrate`. A table belongs to one scope."""
+    if not re.fullmatch(r"[a-z][a-z0-9 ._-]{0,39}", scope):  # it is written into the triggers' SQL
+        raise ValueError(f"not a scope name: {scope!r}")
+    entry = Watched(model, tuple(fields), scope)
     known = _watched.get(entry.table)
     if known is not None:  # two apps watch one table: the union of what each needs
+        if known.scope != scope:
+            raise ValueError(f"{entry.table} is watched for {known.scope!r} already, not {scope!r}")
         fields = tuple(dict.fromkeys(known.fields + entry.fields)) if known.fields and entry.fields else ()
-        entry = Watched(model, fields)
+        entry = Watched(model, fields, scope)
     _watched[entry.table] = entry
 
 
@@ -86,33 +97,32 @@ def watched_tables() -> list[str]:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def current() -> str | None:
-    """The database's change token now, or None when nothing may be kept."""
+def current(scope: str = CONTENT) -> str | None:
+    """`scope`'s change token now, or None when nothing may be kept."""
     if connection.in_atomic_block or not _triggers_installed():
         return None
-    return per_request(("change token",), _read)
+    return per_request(("change tokens",), _read).get(scope)
 
 
-def _read() -> str | None:
+def _read() -> dict[str, str]:
     table = connection.ops.quote_name(_token_table())
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - a table name only
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(f"SELECT scope, token FROM {table}")  # noqa: S608 - a table name only
+        return dict(cursor.fetchall())
 
 
-def kept(key, compute: Callable[[], T]) -> T:
-    """`compute()`, or the answer this process computed for `key` under the current change token."""
-    token = current()
+def kept(key, compute: Callable[[], T], *, scope: str = CONTENT) -> T:
+    """`compute()`, or the answer this process computed for `key` under `scope`'s current token."""
+    token = current(scope)
     if token is None:
         return compute()
     with _lock:
-        entry = _answers.get(key)
+        entry = _answers.get((scope, key))
     if entry is not None and entry[0] == token:
         return entry[1]
     value = compute()
     with _lock:
-        _answers[key] = (token, value)
+        _answers[(scope, key)] = (token, value)
     return value
 
 
@@ -186,9 +196,9 @@ def install_triggers(using_connection=None) -> None:
         if conn.vendor == "postgresql":
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql "  # noqa: S608
-                f"AS $$ BEGIN INSERT INTO {token_table} (id, token) "
-                "VALUES (1, md5(random()::text || clock_timestamp()::text)) "
-                "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token; RETURN NULL; END $$"
+                f"AS $$ BEGIN INSERT INTO {token_table} (scope, token) "
+                "VALUES (TG_ARGV[0], md5(random()::text || clock_timestamp()::text)) "
+                "ON CONFLICT (scope) DO UPDATE SET token = EXCLUDED.token; RETURN NULL; END $$"
             )
         for name, table in _our_triggers(conn, cursor):
             on = f" ON {quote(table)}" if conn.vendor == "postgresql" else ""
@@ -196,13 +206,14 @@ def install_triggers(using_connection=None) -> None:
         for entry in _watched.values():
             if entry.table in existing_tables:
                 statements += _create_statements(conn, entry)
-        statements.append(
-            f"INSERT INTO {token_table} (id, token) VALUES (1, %s) "  # noqa: S608 - a table name only
-            "ON CONFLICT (id) DO UPDATE SET token = excluded.token"
-        )
-        for statement in statements[:-1]:
+        for statement in statements:
             cursor.execute(statement)
-        cursor.execute(statements[-1], [secrets.token_hex(16)])
+        for scope in {entry.scope for entry in _watched.values()}:
+            cursor.execute(
+                f"INSERT INTO {token_table} (scope, token) VALUES (%s, %s) "  # noqa: S608 - a table name
+                "ON CONFLICT (scope) DO UPDATE SET token = excluded.token",
+                [scope, secrets.token_hex(16)],
+            )
     _triggers_checked.pop(conn.alias, None)
 
 
@@ -214,7 +225,7 @@ def _create_statements(conn, entry: Watched) -> list[str]:
     if conn.vendor == "postgresql":
         changed = " OR ".join(f"OLD.{quote(c)} IS DISTINCT FROM NEW.{quote(c)}" for c in entry.columns)
         when = f" WHEN ({changed})" if changed else ""
-        run = f"EXECUTE FUNCTION {_FUNCTION}()"
+        run = f"EXECUTE FUNCTION {_FUNCTION}('{entry.scope}')"
         return [
             f"CREATE TRIGGER {insert} AFTER INSERT ON {table} FOR EACH ROW {run}",
             f"CREATE TRIGGER {update} AFTER UPDATE{update_of} ON {table} FOR EACH ROW{when} {run}",
@@ -224,7 +235,10 @@ def _create_statements(conn, entry: Watched) -> list[str]:
     changed = " OR ".join(f"OLD.{quote(c)} IS NOT NEW.{quote(c)}" for c in entry.columns)
     when = f" WHEN {changed}" if changed else ""
     token_table = quote(_token_table())
-    replace = f"BEGIN REPLACE INTO {token_table} (id, token) VALUES (1, lower(hex(randomblob(16)))); END"  # noqa: S608
+    replace = (
+        f"BEGIN REPLACE INTO {token_table} (scope, token) "  # noqa: S608 - names only
+        f"VALUES ('{entry.scope}', lower(hex(randomblob(16)))); END"
+    )
     return [
         f"CREATE TRIGGER {insert} AFTER INSERT ON {table} {replace}",
         f"CREATE TRIGGER {update} AFTER UPDATE{update_of} ON {table}{when} {replace}",

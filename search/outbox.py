@@ -102,6 +102,11 @@ def due_changes_exist(now: datetime.datetime | None = None) -> bool:
     ).exists()
 
 
+# The outbox is written on every publish and every drain: its own change-token scope, so that its churn
+# drops no answer kept for the content scope (the access policy's inputs, the menu, routing).
+TOKEN_SCOPE = "search outbox"  # noqa: S105 - a name, not a secret
+
+
 def pending_changes(limit: int, key_of) -> tuple[frozenset[str], frozenset[int]] | None:
     """Document keys (`key_of(row)`) and subtree roots (page ids) with a change not yet applied; None
     when there are more than `limit` (an index that far behind is not to be trusted).
@@ -111,7 +116,9 @@ def pending_changes(limit: int, key_of) -> tuple[frozenset[str], frozenset[int]]
     replace the token in their own transaction (`search.apps` watches the table), so a kept answer
     is never older than the last change recorded or applied; anything else (no token, inside a
     transaction, a trigger missing) reads the table."""
-    return change_tokens.kept(("search.pending_changes", limit, key_of), lambda: _pending(limit, key_of))
+    return change_tokens.kept(
+        ("search.pending_changes", limit, key_of), lambda: _pending(limit, key_of), scope=TOKEN_SCOPE
+    )
 
 
 def _pending(limit: int, key_of) -> tuple[frozenset[str], frozenset[int]] | None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
-from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -33,6 +37,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RULE_TABLE = 'FROM "portal_accessrule" r'  # the policy's read of every rule
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -174,6 +179,37 @@ def test_without_its_triggers_nothing_is_kept(world, client, caplog):
     CohortMembership.objects.filter(user=world.officer).delete()  # no trigger: the token stays
     assert status(client, world.module) == 404
 
-    call_command("migrate", verbosity=0)  # reinstalls every trigger
+    change_tokens.install_triggers()  # what every `migrate` does last (test below)
     assert rule_table_reads(client, world.module) == 1
     assert rule_table_reads(client, world.module) == 0
+
+
+def test_migrate_reinstalls_a_dropped_trigger(tmp_path):
+    """On a database of its own (SQLite drops a table's triggers when a migration rebuilds it)."""
+    database = tmp_path / "portal.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "tabadul.settings.dev",
+    }
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True, timeout=300)  # noqa: S603 - our own command
+    name = "tabadul_change_portal_cohortmembership_delete"
+    with sqlite3.connect(database) as db:
+        db.execute(f'DROP TRIGGER "{name}"')
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True, timeout=300)  # noqa: S603
+    with sqlite3.connect(database) as db:
+        found = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]
+        ).fetchall()
+    assert found == [(name,)]
+
+
+def test_a_change_in_another_scope_drops_nothing_kept_for_content(world, client):
+    from search.models import IndexChange
+
+    assert rule_table_reads(client, world.module) == 1
+    IndexChange.objects.create(kind=IndexChange.Kind.PAGE, object_id=world.module.pk)  # the search outbox
+    assert rule_table_reads(client, world.module) == 0
+    CohortMembership.objects.create(user=world.officer, cohort=world.other_cohort)  # content
+    assert rule_table_reads(client, world.module) == 1
