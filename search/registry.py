@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from wagtail.models import Page
 
-from portal import access
+from portal import access, change_tokens
 from portal.memo import per_request
 from search import outbox
 from search.schema import Document, document_key
@@ -237,7 +237,10 @@ def governing_pages(page_ids: Iterable[int], context: BuildContext) -> dict[int,
 
 # --- facet labels ------------------------------------------------------------------------------
 # The values of a facet that content types fill (`track`, `course`) are named by the app that knows
-# them: a labeller takes the user and the values present in their (trimmed) facet counts.
+# them: a labeller takes the user and the values present in their (trimmed) facet counts. Its answer
+# may depend only on the values, the pages the reader may read (`portal.access.reader_key`), the
+# active language and tables the change token watches (`portal.change_tokens.watch`): it is kept
+# across requests on those terms (`facet_value_labels`).
 FacetLabeller = Callable[[object, list[str]], dict[str, str]]
 _facet_labellers: dict[str, FacetLabeller] = {}
 
@@ -261,7 +264,18 @@ def facet_value_labels(name: str, user, values: Iterable[str]) -> dict[str, str]
     known = per_request(("facet labels", name, id(user), get_language()), lambda: (user, {}))[1]
     missing = [value for value in dict.fromkeys(values) if value not in known]
     if missing:
-        found = labeller(user, missing)
+        found = _labelled(name, labeller, user, missing)
         for value in missing:
             known[value] = found.get(value)  # None: not for this reader (or not there)
     return {value: known[value] for value in values if known.get(value) is not None}
+
+
+def _labelled(name: str, labeller: FacetLabeller, user, values: list[str]) -> dict[str, str]:
+    """The labeller's answer, kept across requests for every reader who may read the same pages
+    (`access.reader_key`) in the same language, while the change token holds; staff who edit pages
+    (no reader key: their own answer) and anything inside a transaction ask the labeller."""
+    reader = access.reader_key(user)
+    if reader is None:
+        return labeller(user, values)
+    key = ("search.facet labels", name, reader, get_language(), tuple(values))
+    return dict(change_tokens.kept(key, lambda: tuple(sorted(labeller(user, values).items()))))
