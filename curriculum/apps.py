@@ -23,17 +23,19 @@ def _remember_preferred_language(sender, request, user, **kwargs) -> None:
 
 
 def _watch_menu_inputs() -> None:
-    """The tables the main menu comes from (`curriculum.navigation.menu`, kept across requests):
-    titles, addresses and publication of pages, tracks and which course is in which, sites and
-    locales."""
-    from wagtail.models import Locale, Page, Site
+    """The tables what is kept across requests for the menu and routing comes from
+    (`curriculum.navigation.menu`, `curriculum.routing`): titles, addresses, publication and aliases
+    of pages, tracks and which course is in which, sites, locales, Wagtail's view restrictions."""
+    from wagtail.models import Locale, Page, PageViewRestriction, Site
 
     from curriculum.models import CoursePage, Track
     from portal import change_tokens
 
-    change_tokens.watch(Page, ["title", "slug", "url_path", "live", "show_in_menus", "content_type"])
+    change_tokens.watch(
+        Page, ["title", "slug", "url_path", "live", "show_in_menus", "content_type", "alias_of"]
+    )
     change_tokens.watch(CoursePage, ["track"])
-    for model in (Track, Site, Locale):
+    for model in (Track, Site, Locale, PageViewRestriction):
         change_tokens.watch(model)
 
 

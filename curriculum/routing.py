@@ -15,14 +15,15 @@ for among the children of every page of the parent's translation group (curricul
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import DEFERRED
+from django.db.models import DEFERRED, QuerySet
 from django.http import Http404, HttpRequest
 
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
 from curriculum import navigation
@@ -108,6 +109,17 @@ def route_child(page: Page, slug: str, request: HttpRequest | None = None) -> Pa
 
     step = change_tokens.kept(("route child", page.pk, slug, locale.pk, default_id), choose)
     return None if step is None else page_for(step)
+
+
+def view_restrictions(page: Page, read: Callable[[], QuerySet]) -> QuerySet:
+    """Wagtail's view restrictions on `page` and its ancestors (`read`: Wagtail's own reading), asked
+    by Wagtail before every page is served: which of them apply is kept across requests while the
+    change token holds (restrictions and the tree are watched), and a page none applies to asks no
+    query."""
+    ids = change_tokens.kept(
+        ("view restrictions", page.pk), lambda: tuple(read().values_list("pk", flat=True))
+    )
+    return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
 
 
 def site_for(request: HttpRequest) -> Site | None:

@@ -37,11 +37,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import change_tokens
-        from portal.security import signals
+        from portal.security import signals, two_factor
 
         signals.connect()
         attach_access_tabs()
         watch_policy_inputs()
+        two_factor.watch_permissions()
         post_migrate.connect(
             change_tokens.install_after_migrate, sender=self, dispatch_uid="portal.change_token_triggers"
         )

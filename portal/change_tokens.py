@@ -235,9 +235,12 @@ def _create_statements(conn, entry: Watched) -> list[str]:
     changed = " OR ".join(f"OLD.{quote(c)} IS NOT NEW.{quote(c)}" for c in entry.columns)
     when = f" WHEN {changed}" if changed else ""
     token_table = quote(_token_table())
+    # An UPDATE, not an upsert: SQLite lets the outer statement's conflict policy override the one in a
+    # trigger's body, so a REPLACE fired by Django's `INSERT OR IGNORE` (many-to-many adds) would be
+    # ignored. A scope without its row keeps nothing (`current`) until `migrate` makes it again.
     replace = (
-        f"BEGIN REPLACE INTO {token_table} (scope, token) "  # noqa: S608 - names only
-        f"VALUES ('{entry.scope}', lower(hex(randomblob(16)))); END"
+        f"BEGIN UPDATE {token_table} SET token = lower(hex(randomblob(16))) "  # noqa: S608 - names only
+        f"WHERE scope = '{entry.scope}'; END"
     )
     return [
         f"CREATE TRIGGER {insert} AFTER INSERT ON {table} {replace}",

@@ -65,6 +65,9 @@ class PortalPage(Page):
             child._cached_parent_obj = self
         return child.route(request, path_components[1:])
 
+    def get_view_restrictions(self):
+        return routing.view_restrictions(self, super().get_view_restrictions)
+
     def get_url_parts(self, request=None):
         # A listing in the reader's language marks a page shown outside its own language with its
         # address in the reader's part of the site (curriculum.navigation.mark_shown_in).

@@ -28,6 +28,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
+from portal import change_tokens
+
 # Set at sign-in when the account has a device: this session owes the second step.
 SESSION_OWES_SECOND_FACTOR = "tabadul_second_factor_owed"
 DEVICE_NAME = "Authenticator app"
@@ -50,15 +52,40 @@ def read_permissions(user: AbstractBaseUser) -> None:
     request's `has_perm` asks no more; ModelBackend would read them in two (every request asks the
     two-factor question). The same sets ModelBackend reads: for an active user who is not a superuser,
     the permissions granted to them and to their groups. A user read already is left as it is."""
-    model = get_user_model()
     if (
-        not isinstance(user, model)
+        not isinstance(user, get_user_model())
         or not user.is_active
         or user.is_superuser
         or hasattr(user, "_user_perm_cache")
         or hasattr(user, "_group_perm_cache")
     ):
         return
+    found = change_tokens.kept(("permissions", user.pk), lambda: _permissions_of(user.pk), scope=PERMISSIONS)
+    user._user_perm_cache = set(found["user"])
+    user._group_perm_cache = set(found["group"])
+
+
+# Permissions and roles are read on every request: kept across requests while the database's token
+# for them holds (portal.change_tokens; `watch_permissions`), so a new role still takes effect on the
+# next request.
+PERMISSIONS = "permissions"
+
+
+def watch_permissions() -> None:
+    model = get_user_model()
+    tables = [
+        Permission,
+        ContentType,
+        Group.permissions.through,
+        model.user_permissions.through,
+        model.groups.through,
+    ]
+    for table in tables:
+        change_tokens.watch(table, scope=PERMISSIONS)
+
+
+def _permissions_of(user_id: int) -> dict[str, frozenset[str]]:
+    model = get_user_model()
     table = {model: connection.ops.quote_name(model._meta.db_table) for model in (Permission, ContentType)}
     user_permissions, user_groups = (
         connection.ops.quote_name(model._meta.get_field(name).remote_field.through._meta.db_table)
@@ -79,11 +106,10 @@ def read_permissions(user: AbstractBaseUser) -> None:
     )
     found: dict[str, set[str]] = {"user": set(), "group": set()}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk])
+        cursor.execute(sql, [user_id, user_id])
         for source, app_label, codename in cursor.fetchall():
             found[source].add(f"{app_label}.{codename}")
-    user._user_perm_cache = found["user"]
-    user._group_perm_cache = found["group"]
+    return {source: frozenset(names) for source, names in found.items()}
 
 
 def is_verified(user: AbstractBaseUser) -> bool:

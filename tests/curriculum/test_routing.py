@@ -70,3 +70,17 @@ def test_a_moved_or_unpublished_page_is_not_served_where_it_was(client, module, 
     assert (moved.status_code, moved["Location"]) == (301, module.url)
     module.unpublish()
     assert client.get(module.url).status_code == 404
+
+
+def test_a_view_restriction_added_or_removed_applies_on_the_next_request(client, module):
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    assert client.get(module.url).status_code == 200
+    assert client.get(module.url).status_code == 200  # no restriction applies: kept, no query
+    restriction = PageViewRestriction.objects.create(page=module.get_parent(), restriction_type="groups")
+    restriction.groups.set([Group.objects.create(name="Exercise planners")])
+    assert client.get(module.url).status_code == 302  # Wagtail's login page for the group
+    restriction.delete()
+    assert client.get(module.url).status_code == 200

@@ -114,6 +114,14 @@ def test_a_withdrawal_takes_effect_on_the_next_request(world, client, change):
     assert status(client, world.module) == 404
 
 
+def test_a_cohort_added_to_a_rule_grants_on_the_next_request(world, client):
+    CohortMembership.objects.filter(user=world.officer).update(cohort=world.other_cohort)
+    assert status(client, world.module) == 404
+    assert status(client, world.module) == 404
+    world.rule.cohorts.add(world.other_cohort)  # an add only: Django's INSERT OR IGNORE on SQLite
+    assert status(client, world.module) == 200
+
+
 def test_a_grant_takes_effect_on_the_next_request(world, client):
     CohortMembership.objects.filter(user=world.officer).delete()
     assert status(client, world.module) == 404
@@ -213,3 +221,14 @@ def test_a_change_in_another_scope_drops_nothing_kept_for_content(world, client)
     assert rule_table_reads(client, world.module) == 0
     CohortMembership.objects.create(user=world.officer, cohort=world.other_cohort)  # content
     assert rule_table_reads(client, world.module) == 1
+
+
+def test_a_role_given_or_taken_takes_effect_on_the_next_request(world, client):
+    from curriculum.roles import assign_role
+
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/").status_code == 200  # the officer's permissions, kept
+    assign_role(world.officer, "instructor")  # a group: the admin, so the second factor is owed
+    assert client.get("/dashboard/")["Location"].startswith("/accounts/two-factor/")
+    assign_role(world.officer, "officer")
+    assert client.get("/dashboard/").status_code == 200
