@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
@@ -100,12 +100,22 @@ def visible(user, queryset):
 
 
 def in_group_of(page: Page, model: type[Page] = Page) -> QuerySet:
-    """The children of `page` and of every other page of its translation group (all languages)."""
-    prefix = page.depth * Page.steplen
-    members = Page.objects.filter(translation_key=page.translation_key, depth=page.depth).values("path")
-    return model.objects.alias(group_parent_path=Substr("path", 1, prefix)).filter(
-        depth=page.depth + 1, group_parent_path__in=members
-    )
+    """The children of `page` and of every other page of its translation group (all languages): a
+    range of tree paths per page of the group, which the path index answers whatever the size of the
+    tree. The group's paths are tree fields, kept across requests while the change token holds."""
+
+    def group_paths() -> tuple[str, ...]:
+        return tuple(
+            Page.objects.filter(translation_key=page.translation_key, depth=page.depth).values_list(
+                "path", flat=True
+            )
+        )
+
+    paths = change_tokens.kept(("group paths", page.translation_key, page.depth), group_paths)
+    children = Q(pk__in=[])
+    for path in paths:
+        children |= Q(path__range=Page._get_children_path_interval(path))
+    return model.objects.filter(children, depth=page.depth + 1)
 
 
 def readable(user, queryset: QuerySet, *, related: Iterable[str] = (), locale: Locale | None = None) -> list:
