@@ -251,9 +251,10 @@ def label_facet(name: str, labeller: FacetLabeller) -> None:
 
 def facet_value_labels(name: str, user, values: Iterable[str]) -> dict[str, str]:
     """The labels of `values` of facet `name` for `user`. Within a request each value is labelled
-    once: a search names its hits' courses and tracks, then its facets' (`search.service._titled`
-    asks for both at once), so the second ask reads nothing. The memo is the request's and the
-    reader's (user and language): nothing labelled for one reader is shown to another."""
+    once: a search names its hits' courses and tracks, then the page its facets'
+    (`search.service._titled` asks for both at once with `label_facets`), so the second ask reads
+    nothing. The memo is the request's and the reader's (user and language): nothing labelled for one
+    reader is shown to another. Across requests, `_labelled` keeps answers per reader access."""
     if name == "type":
         return {indexed.name: indexed.label() for indexed in _types.values()}
     labeller = _facet_labellers.get(name)
