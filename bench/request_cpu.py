@@ -40,7 +40,15 @@ MODULE = re.compile(r'href="(/curriculum/[^/"]+/[^/"]+/)"')
 OFFICERS = ("loadtest.officer.01", "loadtest.officer.02")
 # bench/locustfile.py's queries (importing the locustfile would load locust and its gevent patches).
 QUERIES = [
-    "planning", "cyber", "intelligence", "doctrine", "mission", "threat", "culture", "التخطيط", "exercise",
+    "planning",
+    "cyber",
+    "intelligence",
+    "doctrine",
+    "mission",
+    "threat",
+    "culture",
+    "التخطيط",
+    "exercise",
 ]
 
 
@@ -54,7 +62,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="measured rounds of 14 requests")
     parser.add_argument("--warm-up", type=int, default=5, help="rounds before measuring")
     parser.add_argument("--profile", help="write a cProfile of the measured requests to this file")
-    parser.add_argument("--keep", action="store_true", help="reuse the database and index of a previous run")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the database and index of a previous run (migrated first)"
+    )
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
 
@@ -77,6 +87,10 @@ def main() -> None:
     assert not settings.DEBUG
     if not args.keep:
         set_up(args)
+    else:  # a kept database brought up to date: its schema, and the triggers of what is kept
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
 
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -95,6 +109,7 @@ def main() -> None:
         modules = sorted(m for m in found if client.get(m)["Content-Type"].startswith("text/html"))
         assert courses and modules, (username, courses, modules)
         officers.append((client, courses, modules))
+
     def request_for(endpoint: str, courses: list[str], modules: list[str]) -> str:
         if endpoint == "dashboard":
             return "/dashboard/"
@@ -145,8 +160,10 @@ def main() -> None:
 
     engine = "Elasticsearch" if args.elasticsearch_url else "database engine"
     print(f"database: {connection.vendor}; search: {engine}; DEBUG={settings.DEBUG}")
-    print(f"{args.rounds} rounds of {sum(WEIGHTS.values())} requests after {args.warm_up} warm-up rounds,"
-          f" {wall:.1f} s wall; load average {load_start[0]:.2f} -> {load_end[0]:.2f}")
+    print(
+        f"{args.rounds} rounds of {sum(WEIGHTS.values())} requests after {args.warm_up} warm-up rounds,"
+        f" {wall:.1f} s wall; load average {load_start[0]:.2f} -> {load_end[0]:.2f}"
+    )
     if profiler:
         print("(profiled: CPU figures include cProfile's overhead)")
     print(f"{'endpoint':<12} {'weight':>6} {'queries':>8} {'CPU ms median':>14} {'CPU ms mean':>12}")

@@ -84,3 +84,15 @@ def test_a_view_restriction_added_or_removed_applies_on_the_next_request(client,
     assert client.get(module.url).status_code == 302  # Wagtail's login page for the group
     restriction.delete()
     assert client.get(module.url).status_code == 200
+
+
+def test_a_translation_added_to_a_group_brings_its_children(client, module, locale_ar, curriculum_index_ar):
+    from tests.factories import translate
+
+    course = module.get_parent().specific
+    arabic_url = f"/ar{course.url}"
+    assert "Mission analysis" in client.get(arabic_url).content.decode()  # the source, in Arabic chrome
+    arabic_course = translate(course, locale_ar, title="التخطيط")
+    ModuleFactory(parent=arabic_course, slug="tahlil", title="تحليل المهمة الإضافي")
+    html = client.get(arabic_course.url).content.decode()
+    assert "تحليل المهمة الإضافي" in html and "Mission analysis" in html
