@@ -142,9 +142,9 @@ def _token_table() -> str:
     return ChangeToken._meta.db_table
 
 
-def _trigger_names(table: str) -> list[str]:
+def _trigger_names(table: str, vendor: str) -> list[str]:
     names = [f"{TRIGGER_PREFIX}{table}_{event}" for event in ("insert", "update", "delete")]
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         names.append(f"{TRIGGER_PREFIX}{table}_truncate")
     return names
 
@@ -152,7 +152,7 @@ def _trigger_names(table: str) -> list[str]:
 def _triggers_installed() -> bool:
     alias = connection.alias
     if alias not in _triggers_checked:
-        expected = {name for table in _watched for name in _trigger_names(table)}
+        expected = {name for table in _watched for name in _trigger_names(table, connection.vendor)}
         with connection.cursor() as cursor:
             missing = expected - {name for name, _ in _our_triggers(connection, cursor)}
         if missing:
@@ -220,7 +220,7 @@ def install_triggers(using_connection=None) -> None:
 def _create_statements(conn, entry: Watched) -> list[str]:
     quote = conn.ops.quote_name
     table = quote(entry.table)
-    insert, update, delete, *truncate = map(quote, _trigger_names(entry.table))
+    insert, update, delete, *truncate = map(quote, _trigger_names(entry.table, conn.vendor))
     update_of = f" OF {', '.join(map(quote, entry.columns))}" if entry.columns else ""
     if conn.vendor == "postgresql":
         changed = " OR ".join(f"OLD.{quote(c)} IS DISTINCT FROM NEW.{quote(c)}" for c in entry.columns)
