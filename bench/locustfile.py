@@ -22,12 +22,12 @@ import itertools
 import json
 import os
 import random
-import re
 import sys
 import time
 from pathlib import Path
 
 from gevent import subprocess as gevent_subprocess
+from load_mix import COURSE, MODULE, QUERIES
 from locust import HttpUser, User, between, task
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "tabadul-demo-2026")
@@ -43,21 +43,7 @@ SPOT_SESSIONS = (
     if os.environ.get("LOADTEST_SPOT_SESSIONS")
     else {}
 )
-QUERIES = [
-    "planning",
-    "cyber",
-    "intelligence",
-    "doctrine",
-    "mission",
-    "threat",
-    "culture",
-    "التخطيط",
-    "exercise",
-]
 _numbers = itertools.cycle(range(1, USERS + 1))
-COURSE = re.compile(r'href="(/curriculum/[^/"]+/)"')
-# A module's address, not a course's PDF download (`<course>/pdf/`, which the module pages do not link).
-MODULE = re.compile(r'href="(/curriculum/[^/"]+/(?!pdf/)[^/"]+/)"')
 
 
 class Officer(HttpUser):

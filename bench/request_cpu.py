@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -34,22 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from load_mix import COURSE, MODULE, QUERIES  # noqa: E402 - bench/ is this script's own directory
+
 WEIGHTS = {"dashboard": 3, "course": 2, "module": 4, "search page": 2, "search API": 2, "suggest": 1}
-COURSE = re.compile(r'href="(/curriculum/[^/"]+/)"')
-MODULE = re.compile(r'href="(/curriculum/[^/"]+/[^/"]+/)"')
 OFFICERS = ("loadtest.officer.01", "loadtest.officer.02")
-# bench/locustfile.py's queries (importing the locustfile would load locust and its gevent patches).
-QUERIES = [
-    "planning",
-    "cyber",
-    "intelligence",
-    "doctrine",
-    "mission",
-    "threat",
-    "culture",
-    "التخطيط",
-    "exercise",
-]
 
 
 def main() -> None:
