@@ -279,8 +279,8 @@ class MenuLink(NamedTuple):
     url: str
     title: str
     language: str  # of the linked page's content
-    path: str  # its tree path, for aria-current
-    page_id: int
+    path: str  # its tree path and id, for aria-current (`portal_tags.aria_current`)
+    pk: int
 
 
 class MenuTrack(NamedTuple):

@@ -140,14 +140,8 @@ def route(request: HttpRequest, path: str) -> RouteResult | None:
     components = [component for component in path.split("/") if component]
     locale = navigation.current_locale()
 
-    def home() -> Step:
-        root = site.root_page
-        if root.locale_id == locale.pk:
-            return _step_of(root)
-        translation = root.get_translation_or_none(locale)
-        return _step_of(translation if translation is not None and translation.live else root)
-
-    step = change_tokens.kept(("home", site.pk, locale.pk), home)
+    # Wagtail's own choice of the root page in the active language (`localized`), kept per locale.
+    step = change_tokens.kept(("home", site.pk, locale.pk), lambda: _step_of(site.root_page.localized))
     try:
         found = page_for(step).route(request, components)
         return RouteResult(whole(found.page), found.args, found.kwargs)

@@ -85,10 +85,6 @@ def today_for(user: User | None = None, today: datetime.date | None = None) -> d
 request_scope = request_memo
 
 
-def _cached(key, compute):
-    return per_request(("access", key), compute)
-
-
 def _kept(key, compute):
     """Read once per request, and kept across requests while the change token holds."""
     return per_request(("access", key), lambda: change_tokens.kept(("access", key), compute))

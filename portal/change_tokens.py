@@ -58,7 +58,7 @@ _triggers_checked: dict[str, bool] = {}  # database alias → every watched tabl
 class Watched:
     model: type[Model]
     fields: tuple[str, ...] = ()  # updates of these fields change the token; () = any update
-    scope: str = "content"  # CONTENT
+    scope: str = "content"  # CONTENT, below
 
     @property
     def table(self) -> str:
@@ -88,10 +88,6 @@ def watch(model: type[Model], fields: Iterable[str] = (), *, scope: str = CONTEN
         fields = tuple(dict.fromkeys(known.fields + entry.fields)) if known.fields and entry.fields else ()
         entry = Watched(model, fields, scope)
     _watched[entry.table] = entry
-
-
-def watched_tables() -> list[str]:
-    return sorted(_watched)
 
 
 # --- reading -----------------------------------------------------------------------------------

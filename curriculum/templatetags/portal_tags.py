@@ -77,9 +77,7 @@ def menu_links(context, page=None) -> dict:
     active = _active_language()
 
     def link(target: MenuLink) -> dict:
-        current = ""
-        if page is not None and getattr(page, "path", "").startswith(target.path):
-            current = format_html(' aria-current="{}"', "page" if page.pk == target.page_id else "true")
+        current = aria_current(page, target)
         return {
             "url": target.url,
             "attrs": format_html("{}{}", current, _lang_attrs(target.language, active)),
@@ -169,7 +167,8 @@ def classification_level(marking):
 
 @register.filter
 def is_within(page, section):
-    """True when `page` is `section` or below it in the tree (for aria-current in menus)."""
+    """True when `page` is `section` or below it in the tree (for aria-current in menus); `section`
+    a page or a `navigation.MenuLink`."""
     page_path = getattr(page, "path", None)
     section_path = getattr(section, "path", None)
     return bool(page_path and section_path and page_path.startswith(section_path))
