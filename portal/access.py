@@ -518,6 +518,44 @@ def reportable_cohorts(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(instructors=user)
 
 
+# --- discussion: a module's thread for one cohort ----------------------------------------------
+
+
+def can_moderate_discussion(user: User, cohort: Cohort) -> bool:
+    """Moderators of a cohort's discussions: the cohort's instructors, and superusers (not while they
+    view the portal as an officer)."""
+    if not is_account_holder(user):
+        return False
+    if user.is_superuser:
+        return True
+    return cohort.instructors.filter(pk=user.pk).exists()
+
+
+def can_join_discussion(user: User, module: Page, cohort: Cohort, today: datetime.date | None = None) -> bool:
+    """Who may read and post in the discussion of `module` for `cohort`: a member whose membership of
+    the cohort is open on the day and who may read the module, or one of its moderators. Everyone
+    else is told the thread does not exist (404)."""
+    if not is_account_holder(user) or not module.live:
+        return False
+    if can_moderate_discussion(user, cohort):
+        return True
+    open_cohorts, _nation = _viewer_facts(user, today_for(user, today))
+    return cohort.pk in open_cohorts and can_view(user, module, today)
+
+
+def discussion_cohorts(user: User, module: Page, today: datetime.date | None = None) -> list[Cohort]:
+    """The cohorts whose discussion of `module` the user may join (members: their open cohorts; an
+    instructor: the cohorts they teach), in a stable order."""
+    if not is_account_holder(user) or not module.live:
+        return []
+    taught = Cohort.objects.all() if user.is_superuser else Cohort.objects.filter(instructors=user)
+    cohorts = {cohort.pk: cohort for cohort in taught}
+    if can_view(user, module, today):
+        open_cohorts, _nation = _viewer_facts(user, today_for(user, today))
+        cohorts.update({cohort.pk: cohort for cohort in Cohort.objects.filter(pk__in=open_cohorts)})
+    return sorted(cohorts.values(), key=lambda cohort: cohort.slug)
+
+
 # --- documents and images ----------------------------------------------------------------------
 
 

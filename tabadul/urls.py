@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("", include(certificate_urls)),
     # The search page in the reader's language: /search/ and /ar/search/ (the API keeps /api/v1/).
     path("", include(search_urls)),
+    path("lessons/", include("lessons.urls")),
+    path("discussion/", include("discussion.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # The apps of content officers read. A new one (lessons learned, events, ...) is added here.
-CONTENT_APPS = ("curriculum",)
+CONTENT_APPS = ("curriculum", "lessons", "discussion")
 
 # Each first-party package's layer: a higher number may import a lower one, never the reverse.
 CONTENT_LAYER = 2

@@ -21,7 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from curriculum import navigation, progress, routing
+from curriculum import navigation, panels, progress, routing
 from curriculum.blocks import BodyBlock, rich_text_url_errors
 from curriculum.checks.blocks import CheckQuestionsBlock
 from curriculum.forms import PortalPageForm
@@ -370,6 +370,7 @@ class ModulePage(PdfDownloadMixin, PortalPage):
         context["progress"] = progress_entry or progress.entry_for(request.user, self)
         context["completes_by_hand"] = progress.completes_by_hand(self)
         context.update(views.check_context(request, self, check_form))
+        context["module_panels"] = panels.for_module(request, self)
         return context
 
     def clean(self) -> None:

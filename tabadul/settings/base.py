@@ -21,6 +21,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 INSTALLED_APPS = [
     "portal",
     "curriculum",
+    "lessons",
+    "discussion",
     "search",
     "xapi",
     "wagtail.contrib.forms",

@@ -1,0 +1,5 @@
+"""Registered by LessonsConfig.ready()."""
+
+
+def register() -> None:
+    pass
