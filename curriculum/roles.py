@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser, Group
 
+from portal.access import LESSONS_MANAGERS
+
 INSTRUCTORS = "Instructors"
 EDITORS = "Editors"
 PROGRAMME_ADMINS = "Programme admins"
@@ -59,6 +61,9 @@ MODEL_PERMISSIONS = {
     INSTRUCTORS: _ADMIN + _GLOSSARY_READ + [("portal", "view_cohort")],
     EDITORS: _ADMIN + _GLOSSARY_READ + _GLOSSARY_OWN,
     PROGRAMME_ADMINS: _ADMIN + _GLOSSARY_READ + _PORTAL_ADMIN + _CERTIFICATES,
+    # Runs the lessons-learned process on the portal's own pages (lessons/): no admin permission of
+    # its own; admins and editors may hold it besides their group.
+    LESSONS_MANAGERS: [],
 }
 
 # Page permissions: section slug (its English and Arabic pages) → codenames. Nothing on the root or

@@ -3,7 +3,9 @@
 Two faces with the same semantics:
 - `can_view(user, page, today)` for one page;
 - `viewable_pages(user, today, queryset)` — a queryset filter for many (listings, menus, search).
-`search_filter(user, today)` expresses the same decision for search engines (with `GoverningRules`,
+`can_read_audience` / `readable_by_audience` decide for content that names its own readers (lessons
+learned: author, then nations and cohorts once released) and `search_filter(user, today)` expresses
+both decisions for search engines (with `GoverningRules`,
 what an index stores of each page), `viewable_content` for content that a page governs, `readers(page, today)`
 answers the reverse question (who can read this page), and `can_view_media(user, obj)` decides for
 documents and images by the pages that use them.
@@ -31,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -518,6 +520,96 @@ def reportable_cohorts(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(instructors=user)
 
 
+# --- content that names its own readers (lessons learned) ---------------------------------------
+
+# The group that runs the lessons-learned process: it reads every lesson at every stage. Programme
+# admins and editors may hold it besides their own group.
+LESSONS_MANAGERS = "Lessons managers"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may read a piece of content that is not governed by a page but names its readers: its
+    author always; nobody else until it is `released` (a lesson past review); then readers whose
+    nation is in `nation_ids` (empty: every nation) and, when `cohort_ids` is not empty, who are
+    members of one of those cohorts whose window is open on the day."""
+
+    author_id: int | None
+    released: bool
+    nation_ids: frozenset[int] = frozenset()
+    cohort_ids: frozenset[int] = frozenset()
+
+
+def is_lessons_manager(user: User) -> bool:
+    """A member of the lessons managers' group (or a superuser), not while viewing as an officer."""
+    if not is_account_holder(user):
+        return False
+    if user.is_superuser:
+        return True
+    return per_request(
+        ("lessons manager", user.pk), lambda: user.groups.filter(name=LESSONS_MANAGERS).exists()
+    )
+
+
+def can_read_audience(user: User, audience: Audience, today: datetime.date | None = None) -> bool:
+    """May `user` read content with this audience on the day (the decision for one object)."""
+    if is_anonymous(user):
+        return False
+    if is_lessons_manager(user):
+        return True
+    if is_account_holder(user) and audience.author_id == user.pk:
+        return True
+    if not audience.released:
+        return False
+    open_cohorts, nation = _viewer_facts(user, today_for(user, today))
+    if audience.nation_ids and nation not in audience.nation_ids:
+        return False
+    return not audience.cohort_ids or bool(audience.cohort_ids & open_cohorts)
+
+
+def readable_by_audience(
+    user: User,
+    today: datetime.date | None,
+    queryset: QuerySet,
+    *,
+    author: str = "author",
+    released: str = "released",
+    nations: str = "releasable_to",
+    cohorts: str = "cohorts",
+) -> QuerySet:
+    """`can_read_audience` for many: filter `queryset` of a model whose fields `author` (a user),
+    `released` (a boolean), `nations` and `cohorts` (many-to-many to Nation and Cohort) hold each
+    row's audience."""
+    if is_anonymous(user):
+        return queryset.none()
+    if is_lessons_manager(user):
+        return queryset
+    open_cohorts, nation = _viewer_facts(user, today_for(user, today))
+    nation_links = _links(queryset.model, nations)
+    cohort_links = _links(queryset.model, cohorts)
+    nation_ok = ~Exists(nation_links)
+    if nation is not None:
+        nation_ok |= Exists(nation_links.filter(**{_target(queryset.model, nations): nation}))
+    cohort_ok = ~Exists(cohort_links)
+    if open_cohorts:
+        cohort_ok |= Exists(cohort_links.filter(**{f"{_target(queryset.model, cohorts)}__in": open_cohorts}))
+    readable = Q(**{released: True}) & nation_ok & cohort_ok
+    if is_account_holder(user):
+        readable |= Q(**{author: user.pk})
+    return queryset.filter(readable)
+
+
+def _links(model: type[Model], name: str) -> QuerySet:
+    """The rows of a many-to-many field's table that belong to the outer row."""
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    return through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+
+
+def _target(model: type[Model], name: str) -> str:
+    return f"{model._meta.get_field(name).m2m_reverse_field_name()}_id"
+
+
 # --- discussion: a module's thread for one cohort ----------------------------------------------
 
 
@@ -617,6 +709,12 @@ class SearchFilter:
     editable_root_ids: frozenset[int] = frozenset()
     owned_root_ids: frozenset[int] = frozenset()
     owner_id: int | None = None
+    # Content with an `Audience` (lessons): readable by every audience (lessons managers), else by its
+    # author `reader_id`, or once released by `nation_id` and members of `open_cohort_ids`.
+    every_audience: bool = False
+    reader_id: int | None = None
+    nation_id: int | None = None
+    open_cohort_ids: frozenset[int] = frozenset()
 
 
 def search_filter(user: User, today: datetime.date | None = None) -> SearchFilter:
@@ -632,9 +730,14 @@ def search_filter(user: User, today: datetime.date | None = None) -> SearchFilte
                 editable.add(permission.page_id)
             elif permission.permission.codename == "add_page":
                 owned.add(permission.page_id)
+    open_cohorts, nation = _viewer_facts(user, today_for(user, today))
     return SearchFilter(
         denied_rule_ids=denied_rule_ids(user, today),
         editable_root_ids=frozenset(editable),
         owned_root_ids=frozenset(owned),
         owner_id=user.pk,
+        every_audience=is_lessons_manager(user),
+        reader_id=user.pk if is_account_holder(user) else None,
+        nation_id=nation,
+        open_cohort_ids=open_cohorts,
     )

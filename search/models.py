@@ -116,7 +116,8 @@ def _search_document_attributes() -> dict:
     for name in SUGGEST_FIELDS:
         attributes[f"{name}_plain"] = _derived(name, "plain", text.normalise)
         search_fields.append(index.AutocompleteField(f"{name}_plain"))
-    search_fields += [index.FilterField(name) for name in (*FACETS, "page_id", "published_at")]
+    # Access filters on the governing page, and on the object of a type that names its readers.
+    search_fields += [index.FilterField(name) for name in (*FACETS, "page_id", "object_id", "published_at")]
     attributes["search_fields"] = search_fields
     return attributes
 

@@ -53,6 +53,11 @@ class IndexedType:
     column that holds that page's id in `page_column` (and in `columns`). Without one (or where it is
     null), every signed-in user may read it. A document whose page is not live is not indexed; a
     change of the page or of the rules on it (or above it) reindexes the documents it governs.
+
+    Content that names its own readers (a lesson: its author, then nations and cohorts) implements
+    `audience(row, context)`, the row's `portal.access.Audience`, which the Elasticsearch filter
+    matches, and `readable(user, today)`, the policy's queryset of what the user may read, which the
+    database engine joins.
     """
 
     name: ClassVar[str]
@@ -85,6 +90,16 @@ class IndexedType:
     def prepare(self, rows: list[dict], context: BuildContext) -> None:
         """Read what a batch of rows needs from elsewhere, with a fixed number of queries."""
 
+    def audience(self, row: dict, context: BuildContext) -> access.Audience | None:
+        """Who may read the row's document, when the content names its readers (None: its page
+        decides, or every signed-in user)."""
+        return None
+
+    def readable(self, user, today) -> QuerySet | None:
+        """The objects `user` may read on the day, when the content names its readers (None: only
+        its governing page decides)."""
+        return None
+
     def documents(self, rows: list[dict], context: BuildContext) -> list[Document]:
         self.prepare(rows, context)
         pages = governing_pages([row[self.page_column] for row in rows] if self.page_column else [], context)
@@ -101,6 +116,7 @@ class IndexedType:
                     id=row["pk"],
                     type=self.name,
                     **governing,
+                    **_audience_fields(self.audience(row, context)),
                     **self.content(row, context),
                 )
             )
@@ -145,6 +161,17 @@ class IndexedType:
 
     def record(self, object_ids: Iterable[int]) -> None:
         outbox.record_objects(self.name, object_ids)
+
+
+def _audience_fields(audience: access.Audience | None) -> dict:
+    if audience is None:
+        return {}
+    return {
+        "audience": "released" if audience.released else "review",
+        "audience_author_id": audience.author_id,
+        "audience_nation_ids": sorted(audience.nation_ids),
+        "audience_cohort_ids": sorted(audience.cohort_ids),
+    }
 
 
 _types: dict[str, IndexedType] = {}

@@ -73,6 +73,14 @@ FIELDS: tuple[DocField, ...] = (
     DocField("owner_id", Kind.INTEGER, access=True, database=False, null=True),
     DocField("ancestor_ids", Kind.INTEGERS, access=True, database=False),
     DocField("rule_ids", Kind.INTEGERS, access=True, database=False),
+    # Access of content that names its own readers (`portal.access.Audience`, lessons): "review"
+    # (its author and lessons managers only) or "released" (then nations and cohorts; empty lists:
+    # no condition); none for everything else. The database engine asks the policy at query time
+    # instead (`IndexedType.readable`).
+    DocField("audience", Kind.KEYWORD, access=True, database=False, null=True),
+    DocField("audience_author_id", Kind.INTEGER, access=True, database=False, null=True),
+    DocField("audience_nation_ids", Kind.INTEGERS, access=True, database=False),
+    DocField("audience_cohort_ids", Kind.INTEGERS, access=True, database=False),
 )
 # Facets in the order of the API's `facets` object.
 FACETS: tuple[str, ...] = ("track", "type", "locale", "course")

@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
 from portal import access
-from search import text
+from search import registry, text
 from search.engines import FACETS, Engine, EngineResult, Hit, Query, Rebuild, Suggestion
 from search.models import SearchDocument
 from search.schema import DATE_FIELD, FIELDS, HIT_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS, Document
@@ -46,8 +46,14 @@ class DatabaseEngine(Engine):
     # --- reads ---------------------------------------------------------------------------------
 
     def visible(self, user, today: datetime.date | None) -> QuerySet[SearchDocument]:
-        """Documents the policy lets `user` read: the access filter, as SQL."""
-        return access.viewable_content(user, today, SearchDocument.objects.all(), page_field="page_id")
+        """Documents the policy lets `user` read: the access filter, as SQL — the governing page's
+        decision, and for content that names its readers (lessons), the policy's own queryset."""
+        visible = access.viewable_content(user, today, SearchDocument.objects.all(), page_field="page_id")
+        for indexed in registry.types():
+            readable = indexed.readable(user, today)
+            if readable is not None:
+                visible = visible.exclude(Q(type=indexed.name) & ~Q(object_id__in=readable.values("pk")))
+        return visible
 
     def _matching(self, queryset: QuerySet, terms: list[str]):
         return self.backend.search(" ".join(terms), queryset, operator="and", order_by_relevance=False)

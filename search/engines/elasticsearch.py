@@ -47,6 +47,14 @@ def access_filter(policy: access.SearchFilter) -> Q | None:
         return None
     if policy.landing_only:
         return Q("term", depth=access.LANDING_DEPTH)
+    clauses = [clause for clause in (_page_filter(policy), _audience_filter(policy)) if clause is not None]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else Q("bool", filter=clauses)
+
+
+def _page_filter(policy: access.SearchFilter) -> Q | None:
+    """The governing page's rules (documents that no page governs have no rule ids: they pass)."""
     if not policy.denied_rule_ids:
         return None
     visible = [~Q("terms", rule_ids=sorted(policy.denied_rule_ids))]
@@ -57,6 +65,27 @@ def access_filter(policy: access.SearchFilter) -> Q | None:
             Q("terms", ancestor_ids=sorted(policy.owned_root_ids)) & Q("term", owner_id=policy.owner_id)
         )
     return Q("bool", should=visible, minimum_should_match=1)
+
+
+def _audience_filter(policy: access.SearchFilter) -> Q | None:
+    """`portal.access.can_read_audience` on the `audience*` fields (documents without an audience
+    pass): the author, else released to the reader's nation (or every nation) and, where cohorts
+    are named, to a member of one of them open today."""
+    if policy.every_audience:
+        return None
+    nation = ~Q("exists", field="audience_nation_ids")
+    if policy.nation_id is not None:
+        nation = Q("bool", should=[nation, Q("term", audience_nation_ids=policy.nation_id)])
+    cohort = ~Q("exists", field="audience_cohort_ids")
+    if policy.open_cohort_ids:
+        cohort = Q("bool", should=[cohort, Q("terms", audience_cohort_ids=sorted(policy.open_cohort_ids))])
+    readable = [
+        ~Q("exists", field="audience"),
+        Q("bool", filter=[Q("term", audience="released"), nation, cohort]),
+    ]
+    if policy.reader_id is not None:
+        readable.append(Q("term", audience_author_id=policy.reader_id))
+    return Q("bool", should=readable, minimum_should_match=1)
 
 
 def _change_key(change) -> str:

@@ -25,3 +25,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 
 # Background work runs in `db_worker` processes (docs/operations.md), not inside web requests.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default=TASKS_DATABASE)}}
+
+# Outgoing mail (lessons learned tell authors, managers and action bodies of every move): an
+# EMAIL_URL such as smtp+tls://user:password@mail.example.org:587; unset, mail goes to the log.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tabadul@localhost")
