@@ -14,3 +14,10 @@ def lessons_from_the_field(request, module) -> str:
     if not lessons:
         return ""
     return render_to_string("lessons/module_panel.html", {"lessons": lessons}, request=request)
+
+
+@hooks.register("bundle_sections")
+def lessons_bundle_section():
+    from lessons.bundle import section
+
+    return section()

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page
 
 from curriculum import roles
-from curriculum.bundle import knowledge_checks
+from curriculum.bundle import knowledge_checks, sections
 from curriculum.bundle.markdown import blocks_to_markdown
 from curriculum.bundle.validation import DEFAULT_LOCALE, FORMAT
 from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
@@ -49,6 +49,8 @@ def export_bundle() -> dict:
             for t in GlossaryTerm.objects.filter(live=True).order_by("term")
         ],
     }
+    for section in sections.sections():  # lessons, …
+        bundle[section.key] = section.dump()
     return {key: value for key, value in bundle.items() if value}
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page
 
 from curriculum import roles
-from curriculum.bundle import knowledge_checks
+from curriculum.bundle import knowledge_checks, sections
 from curriculum.bundle.accounts import is_protected, plan_account, refusal, split_name
 from curriculum.bundle.markdown import References, markdown_to_blocks
 from curriculum.bundle.validation import DEFAULT_LOCALE, BundleError, locale_of, validate_bundle
@@ -116,6 +116,9 @@ class _Importer:
                 self.at(f"courses[{i}]")._course(item, i)
             for i, item in self._sources_first("guides"):
                 self.at(f"guides[{i}]")._guide(item)
+            for section in sections.sections():  # lessons, …: once the pages and people exist
+                self.at(section.key)
+                section.load(self.data.get(section.key, []), self.report.count)
         except ValidationError as error:
             raise BundleInvalid([BundleError(self.path, message) for message in _messages(error)]) from error
 

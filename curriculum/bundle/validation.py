@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 
 import jsonschema
 
-from curriculum.bundle import knowledge_checks
+from curriculum.bundle import knowledge_checks, sections
 from curriculum.bundle.markdown import References, markdown_to_blocks
 from curriculum.models import CoursePage, CultureGuidePage, GlossaryTerm, ModulePage, ProgrammePage, Track
 from portal.models import Cohort, Nation
@@ -356,6 +356,31 @@ def check_errors(data: dict, original: dict | None = None) -> list[BundleError]:
     ]
 
 
+def section_errors(data: dict) -> list[BundleError]:
+    """The referential errors of the sections other apps own (`curriculum.bundle.sections`)."""
+    present = [section for section in sections.sections() if data.get(section.key)]
+    if not present:
+        return []
+    known = _Known(data)
+    pools = {
+        "nations": known.nations,
+        "cohorts": known.cohorts,
+        "users": known.users,
+        "tracks": known.tracks,
+        "courses": known.courses,
+        "modules": {(course, module) for module, course in known.module_course.items()},
+    }
+    items = [
+        (section, [item if isinstance(item, dict) else {} for item in data[section.key]])
+        for section in present
+    ]
+    return [
+        BundleError(f"{section.key}{path}", message)
+        for section, section_items in items
+        for path, message in section.check(section_items, pools)
+    ]
+
+
 def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[BundleError]:
     """Every problem with `data`: the schema's, then the referential checks, which run on the bundle
     without the values the schema rejected (so an impossible date and an unknown cohort elsewhere
@@ -365,6 +390,7 @@ def validate_bundle(data: dict, *, reset_passwords: bool = False) -> list[Bundle
     pruned = _without_violations(data, violations) if violations else data
     later = (
         referential_errors(pruned)
+        + section_errors(pruned)
         + field_errors(pruned)
         + check_errors(pruned, data)
         + account_errors(pruned, reset_passwords=reset_passwords)

@@ -5,6 +5,7 @@ import pytest
 from portal.access import LESSONS_MANAGERS
 from tests.conftest import force_login_verified
 from tests.factories import UserFactory
+from tests.search.conftest import elasticsearch_url, engine, es  # noqa: F401  (the search tests' engines)
 
 
 @pytest.fixture
