@@ -4,7 +4,8 @@ through the `bundle_sections` hook): lessons carried between portals, identity b
     {"key": "convoy-spacing", "title": "...", "locale": "en", "author": "username",
      "track": "slug", "event": "...", "status": "identified", "observation": "...",
      "discussion": "...", "conclusion": "...", "recommendation": "...",
-     "releasable_to": ["JO", "KE"], "cohorts": ["slug"], "modules": [{"course": "slug", "module": "slug"}]}
+     "releasable_to": ["JO", "KE"], "cohorts": ["slug"], "modules": [{"course": "slug", "module": "slug"}],
+     "action": {"body": "course", "page": "course-slug", "due_on": "2027-01-31"}, "closing_note": "..."}
 
 A lesson is written only if it differs from what the portal holds; a change of stage is recorded in
 its history as made by the import. Module references name the course and module slugs of the
@@ -13,6 +14,7 @@ default language.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -24,7 +26,7 @@ from lessons.models import Lesson, LessonTransition, Status
 from portal.models import Cohort, Nation
 
 DEFAULT_LOCALE = "en"
-_TEXT = ("title", "event", "observation", "discussion", "conclusion", "recommendation")
+_TEXT = ("title", "event", "observation", "discussion", "conclusion", "recommendation", "closing_note")
 
 
 class LessonsSection:
@@ -49,6 +51,9 @@ class LessonsSection:
                 check(f"[{i}].releasable_to[{j}]", code, known["nations"], "nation")
             for j, slug in enumerate(item.get("cohorts") or []):
                 check(f"[{i}].cohorts[{j}]", slug, known["cohorts"], "cohort")
+            action = item.get("action") if isinstance(item.get("action"), dict) else {}
+            pool = known["courses"] if action.get("body") == "course" else known["programmes"]
+            check(f"[{i}].action.page", action.get("page"), pool, action.get("body") or "page")
             for j, ref in enumerate(item.get("modules") or []):
                 if not isinstance(ref, dict):
                     continue
@@ -68,6 +73,13 @@ class LessonsSection:
         nations = Nation.objects.in_bulk(field_name="code")
         cohorts = Cohort.objects.in_bulk(field_name="slug")
         modules = _modules_by_course()
+        action_pages = {
+            (pages.COURSE, page.slug): page
+            for page in pages.of_kind(pages.COURSE).filter(locale__language_code=DEFAULT_LOCALE)
+        } | {
+            (pages.PROGRAMME, page.slug): page
+            for page in pages.of_kind(pages.PROGRAMME).filter(locale__language_code=DEFAULT_LOCALE)
+        }
         for item in items:
             lesson = Lesson.objects.filter(key=item["key"]).first() or Lesson(key=item["key"])
             before = _state(lesson) if lesson.pk else None
@@ -78,6 +90,11 @@ class LessonsSection:
             lesson.track = tracks.get(item["track"]) if item.get("track") else None
             for name in _TEXT:
                 setattr(lesson, name, item.get(name, ""))
+            action = item.get("action") or {}
+            lesson.action_body = action.get("body", "")
+            kind = pages.COURSE if lesson.action_body == Lesson.ActionBody.COURSE else pages.PROGRAMME
+            lesson.action_page = action_pages.get((kind, action.get("page"))) if action else None
+            lesson.action_due_on = datetime.date.fromisoformat(action["due_on"]) if action else None
             audience = (
                 {nations[code].pk for code in item.get("releasable_to", [])},
                 {cohorts[slug].pk for slug in item.get("cohorts", [])},
@@ -102,7 +119,7 @@ class LessonsSection:
 
     def dump(self) -> list[dict]:
         slugs = _module_slugs()
-        lessons = Lesson.objects.select_related("author", "track").prefetch_related(
+        lessons = Lesson.objects.select_related("author", "track", "action_page").prefetch_related(
             "releasable_to", "cohorts", "modules"
         )
         dumped = []
@@ -117,6 +134,13 @@ class LessonsSection:
                 **{name: getattr(lesson, name) for name in _TEXT[1:]},
                 "releasable_to": sorted(nation.code for nation in lesson.releasable_to.all()),
                 "cohorts": sorted(cohort.slug for cohort in lesson.cohorts.all()),
+                "action": {
+                    "body": lesson.action_body,
+                    "page": _source_slug(lesson.action_page),
+                    "due_on": lesson.action_due_on.isoformat(),
+                }
+                if lesson.action_body and lesson.action_page and lesson.action_due_on
+                else None,
                 "modules": [
                     {"course": course, "module": module}
                     for course, module in sorted(
@@ -168,6 +192,12 @@ def _module_slugs() -> dict:
     """translation key → (course slug, module slug), so that a lesson about a translation exports
     the module it translates."""
     return {module.translation_key: (course, module.slug) for module, course in _default_locale_modules()}
+
+
+def _source_slug(page: Page) -> str:
+    """The slug of the page's translation in the default language (bundles name pages by it)."""
+    source = Page.objects.filter(translation_key=page.translation_key, locale__language_code=DEFAULT_LOCALE)
+    return source.values_list("slug", flat=True).first() or page.slug
 
 
 def section() -> LessonsSection:

@@ -6,7 +6,7 @@ a `bundle_sections` hook returning an object with
 - `key`: the bundle's top-level key it reads and writes (declared in the bundle schema);
 - `check(items, known) -> [(path, message)]`: every referential error of its items, `path` relative
   to the section (`[0].author`); `known` holds what exists in the bundle or the portal: nation
-  codes, cohort, track and course slugs, usernames, and (course slug, module slug) pairs;
+  codes, cohort, track, course and programme slugs, usernames, and (course slug, module slug) pairs;
 - `load(items, count)`: write the items inside the import's transaction, nothing that is unchanged,
   calling `count(kind, "created" | "updated" | "unchanged")`;
 - `dump() -> items`: what the export writes.

@@ -368,6 +368,7 @@ def section_errors(data: dict) -> list[BundleError]:
         "users": known.users,
         "tracks": known.tracks,
         "courses": known.courses,
+        "programmes": known.programmes,
         "modules": {(course, module) for module, course in known.module_course.items()},
     }
     items = [

@@ -31,6 +31,7 @@ LESSONS = [
         "recommendation": "Teach the one-click report button in the first module.",
         "releasable_to": ["US", "PK"],
         "modules": [{"course": "cyber-defense-fundamentals", "module": "threat-landscape"}],
+        "action": {"body": "course", "page": "cyber-defense-fundamentals", "due_on": "2027-01-31"},
     },
     {
         "key": "collection-plan-ar",
@@ -80,6 +81,11 @@ def test_lessons_import_with_their_audience_then_nothing_changes(tmp_path, bundl
     assert drill.author.username == "officer.us" and drill.track.slug == "cyber-security"
     assert sorted(drill.releasable_to.values_list("code", flat=True)) == ["PK", "US"]
     assert [page.slug for page in drill.modules.all()] == ["threat-landscape"]
+    assert (drill.action_body, drill.action_page.slug, str(drill.action_due_on)) == (
+        "course",
+        "cyber-defense-fundamentals",
+        "2027-01-31",
+    )
     arabic = Lesson.objects.get(key="collection-plan-ar")
     assert arabic.locale == "ar" and not arabic.released
     assert list(arabic.cohorts.values_list("slug", flat=True)) == ["symposium-2026"]
@@ -103,10 +109,15 @@ def test_every_error_in_the_lessons_is_listed_and_nothing_is_written(tmp_path, b
     bundle["lessons"][1]["key"] = "phishing-drill-reporting"
     bundle["lessons"][1]["cohorts"] = ["ghost"]
     bundle["lessons"][1]["status"] = "archived"
+    bundle["lessons"][1]["action"] = {
+        "body": "programme",
+        "page": "no-such-programme",
+        "due_on": "2027-01-01",
+    }
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
     err = io.StringIO()
-    with pytest.raises(CommandError, match="6 error"):
+    with pytest.raises(CommandError, match="7 error"):
         call_command("import_curriculum", str(path), stdout=io.StringIO(), stderr=err)
     text = err.getvalue()
     for expected in (
@@ -116,6 +127,7 @@ def test_every_error_in_the_lessons_is_listed_and_nothing_is_written(tmp_path, b
         'lessons[1].key: lesson "phishing-drill-reporting" appears twice (also at lessons[0])',
         'lessons[1].cohorts[0]: unknown cohort "ghost"',
         "lessons[1].status:",
+        'lessons[1].action.page: unknown programme "no-such-programme"',
     ):
         assert expected in text, text
     assert not Lesson.objects.exists()
@@ -131,6 +143,7 @@ def test_export_carries_the_lessons(tmp_path, bundle):
         {"course": "cyber-defense-fundamentals", "module": "threat-landscape"}
     ]
     assert by_key["phishing-drill-reporting"]["releasable_to"] == ["PK", "US"]
+    assert by_key["phishing-drill-reporting"]["action"]["page"] == "cyber-defense-fundamentals"
     assert by_key["collection-plan-ar"]["title"] == "خطة الجمع تسبق التكليف"
     # Importing the export changes nothing.
     before = lesson_state()
