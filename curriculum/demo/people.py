@@ -182,7 +182,7 @@ SIGN_IN_NOTES = {
     "officer.my": "officer, Cyber Exchange 2025 (expired), prefers Arabic",
     "officer.sa": "officer, Outbound Exchange 2027 (not started), prefers Arabic",
     "instructor": "instructor: authors curriculum, submits for review",
-    "editor": "editor: reviews and publishes curriculum, owns culture and glossary",
+    "editor": "editor: reviews and publishes curriculum, owns culture and glossary; lessons manager",
     "programme.admin": "programme admin: cohorts, members, nations, access",
 }
 

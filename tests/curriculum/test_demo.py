@@ -196,3 +196,20 @@ def test_the_demos_checks_export_and_re_import_unchanged(demo_output, tmp_path):
 
     assert checks(exported) == checks(demo_bundle(timezone.localdate()))
     assert len(checks(exported)) == 28
+
+
+def test_the_demo_holds_lessons_at_every_stage_in_both_languages(demo_output):
+    from lessons.listing import overdue, readable
+    from lessons.models import Lesson, Status
+    from portal.access import is_lessons_manager
+
+    stages = set(Lesson.objects.values_list("status", flat=True))
+    assert stages == set(Status.values)
+    assert set(Lesson.objects.values_list("locale", flat=True)) == {"en", "ar"}
+    assert Lesson.objects.filter(locale="ar", released=True).exists()
+    users = get_user_model().objects.in_bulk(field_name="username")
+    assert is_lessons_manager(users["editor"]) and not is_lessons_manager(users["instructor"])
+    # The cyber exercise's lesson is released to two nations: Pakistan reads it, Malaysia does not.
+    assert readable(users["officer.pk"]).filter(key="phishing-reports-a-day-late").exists()
+    assert not readable(users["officer.my"]).filter(key="phishing-reports-a-day-late").exists()
+    assert [lesson.key for lesson in overdue()] == ["partner-information-sharing-delay"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from curriculum.bundle.importer import BundleInvalid, import_bundle
 from curriculum.demo.attempts import OFFICER, record_demo_attempts
-from curriculum.demo.loader import apply_guide_audiences, demo_bundle
+from curriculum.demo.loader import apply_guide_audiences, apply_lessons_managers, demo_bundle
 from curriculum.demo.people import DEMO_PASSWORD, SIGN_IN_NOTES
 from curriculum.management.commands.import_curriculum import summarise
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError("The demo bundle is invalid; nothing was loaded.") from invalid
         apply_guide_audiences()
+        apply_lessons_managers()
         recorded = record_demo_attempts()
         self._ensure_superuser()
         self.stdout.write(summarise(report))
