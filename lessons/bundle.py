@@ -23,6 +23,8 @@ from wagtail.models import Page
 
 from lessons import pages
 from lessons.models import Lesson, LessonTransition, Status
+from lessons.models.lessons import IN_ACTION
+from lessons.workflow import action_body_members
 from portal.models import Cohort, Nation
 
 DEFAULT_LOCALE = "en"
@@ -107,6 +109,7 @@ class LessonsSection:
             lesson.releasable_to.set(audience[0])
             lesson.cohorts.set(audience[1])
             lesson.modules.set(audience[2])
+            lesson.tasked.set(action_body_members(lesson) if lesson.status in IN_ACTION else [])
             lesson.save()  # after the audience: what search reindexes
             if lesson.status != previous_status:
                 LessonTransition.objects.create(

@@ -34,9 +34,7 @@ def transition_made(transition: LessonTransition) -> None:
         )
         recipients.update({user.pk: user for user in managers})
     if transition.to_status in (Status.IDENTIFIED, Status.LEARNED):
-        from lessons.workflow import action_body_members
-
-        recipients.update({user.pk: user for user in action_body_members(lesson)})
+        recipients.update({user.pk: user for user in lesson.tasked.filter(is_active=True)})
     recipients.pop(transition.actor_id, None)
     for user in recipients.values():
         if user.email:

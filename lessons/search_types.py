@@ -18,7 +18,7 @@ from portal import access
 from search import registry, text
 from search.registry import BuildContext, IndexedType
 
-_AUDIENCE_FIELDS = ("releasable_to", "cohorts")
+_AUDIENCE_FIELDS = ("releasable_to", "cohorts", "tasked")
 
 
 class LessonType(IndexedType):
@@ -56,7 +56,7 @@ class LessonType(IndexedType):
     def audience(self, row: dict, context: BuildContext) -> access.Audience:
         audiences = context.memo["lesson audiences"]
         return access.Audience(
-            author_id=row["author_id"],
+            reader_ids=frozenset({row["author_id"], *audiences["tasked"].get(row["pk"], ())}),
             released=row["released"],
             nation_ids=frozenset(audiences["releasable_to"].get(row["pk"], ())),
             cohort_ids=frozenset(audiences["cohorts"].get(row["pk"], ())),

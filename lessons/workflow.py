@@ -143,10 +143,7 @@ def roles_of(user, lesson: Lesson) -> frozenset[str]:
         roles.add(MANAGER)
     if lesson.author_id == user.pk:
         roles.add(AUTHOR)
-    if (
-        lesson.status in (Status.IDENTIFIED, Status.ACTION)
-        and action_body_members(lesson).filter(pk=user.pk).exists()
-    ):
+    if lesson.status in (Status.IDENTIFIED, Status.ACTION) and lesson.tasked.filter(pk=user.pk).exists():
         roles.add(ACTION_BODY)
     return frozenset(roles)
 
@@ -242,6 +239,7 @@ def _apply(chosen: Move, lesson: Lesson, details: Details) -> None:
         lesson.action_due_on = details.action_due_on
         lesson.releasable_to.set(details.releasable_to)
         lesson.cohorts.set(details.cohorts)
+        lesson.tasked.set(action_body_members(lesson))
     if chosen.name == "close":
         lesson.closing_note = details.closing_note.strip()
         lesson.changed_pages.set(details.changed_pages)

@@ -529,12 +529,13 @@ LESSONS_MANAGERS = "Lessons managers"
 
 @dataclass(frozen=True)
 class Audience:
-    """Who may read a piece of content that is not governed by a page but names its readers: its
-    author always; nobody else until it is `released` (a lesson past review); then readers whose
+    """Who may read a piece of content that is not governed by a page but names its readers: the
+    people in `reader_ids` always (a lesson's author, and the action body tasked with it); nobody
+    else until it is `released` (a lesson past review); then readers whose
     nation is in `nation_ids` (empty: every nation) and, when `cohort_ids` is not empty, who are
     members of one of those cohorts whose window is open on the day."""
 
-    author_id: int | None
+    reader_ids: frozenset[int]
     released: bool
     nation_ids: frozenset[int] = frozenset()
     cohort_ids: frozenset[int] = frozenset()
@@ -557,7 +558,7 @@ def can_read_audience(user: User, audience: Audience, today: datetime.date | Non
         return False
     if is_lessons_manager(user):
         return True
-    if is_account_holder(user) and audience.author_id == user.pk:
+    if is_account_holder(user) and user.pk in audience.reader_ids:
         return True
     if not audience.released:
         return False
@@ -573,13 +574,14 @@ def readable_by_audience(
     queryset: QuerySet,
     *,
     author: str = "author",
+    tasked: str = "tasked",
     released: str = "released",
     nations: str = "releasable_to",
     cohorts: str = "cohorts",
 ) -> QuerySet:
     """`can_read_audience` for many: filter `queryset` of a model whose fields `author` (a user),
-    `released` (a boolean), `nations` and `cohorts` (many-to-many to Nation and Cohort) hold each
-    row's audience."""
+    `tasked` (many-to-many to users who always read it too), `released` (a boolean), `nations` and
+    `cohorts` (many-to-many to Nation and Cohort) hold each row's audience."""
     if is_anonymous(user):
         return queryset.none()
     if is_lessons_manager(user):
@@ -595,7 +597,10 @@ def readable_by_audience(
         cohort_ok |= Exists(cohort_links.filter(**{f"{_target(queryset.model, cohorts)}__in": open_cohorts}))
     readable = Q(**{released: True}) & nation_ok & cohort_ok
     if is_account_holder(user):
-        readable |= Q(**{author: user.pk})
+        tasked_links = _links(queryset.model, tasked)
+        readable |= Q(**{author: user.pk}) | Exists(
+            tasked_links.filter(**{_target(queryset.model, tasked): user.pk})
+        )
     return queryset.filter(readable)
 
 
@@ -709,8 +714,9 @@ class SearchFilter:
     editable_root_ids: frozenset[int] = frozenset()
     owned_root_ids: frozenset[int] = frozenset()
     owner_id: int | None = None
-    # Content with an `Audience` (lessons): readable by every audience (lessons managers), else by its
-    # author `reader_id`, or once released by `nation_id` and members of `open_cohort_ids`.
+    # Content with an `Audience` (lessons): readable by every audience (lessons managers), else by
+    # those it names (`reader_id` among its readers), or once released by `nation_id` and members of
+    # `open_cohort_ids`.
     every_audience: bool = False
     reader_id: int | None = None
     nation_id: int | None = None

@@ -168,7 +168,7 @@ def _audience_fields(audience: access.Audience | None) -> dict:
         return {}
     return {
         "audience": "released" if audience.released else "review",
-        "audience_author_id": audience.author_id,
+        "audience_reader_ids": sorted(audience.reader_ids),
         "audience_nation_ids": sorted(audience.nation_ids),
         "audience_cohort_ids": sorted(audience.cohort_ids),
     }

@@ -74,11 +74,11 @@ FIELDS: tuple[DocField, ...] = (
     DocField("ancestor_ids", Kind.INTEGERS, access=True, database=False),
     DocField("rule_ids", Kind.INTEGERS, access=True, database=False),
     # Access of content that names its own readers (`portal.access.Audience`, lessons): "review"
-    # (its author and lessons managers only) or "released" (then nations and cohorts; empty lists:
-    # no condition); none for everything else. The database engine asks the policy at query time
-    # instead (`IndexedType.readable`).
+    # (its readers — author, action body — and lessons managers only) or "released" (then nations
+    # and cohorts; empty lists: no condition); none for everything else. The database engine asks
+    # the policy at query time instead (`IndexedType.readable`).
     DocField("audience", Kind.KEYWORD, access=True, database=False, null=True),
-    DocField("audience_author_id", Kind.INTEGER, access=True, database=False, null=True),
+    DocField("audience_reader_ids", Kind.INTEGERS, access=True, database=False),
     DocField("audience_nation_ids", Kind.INTEGERS, access=True, database=False),
     DocField("audience_cohort_ids", Kind.INTEGERS, access=True, database=False),
 )

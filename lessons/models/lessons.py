@@ -89,7 +89,11 @@ class Lesson(models.Model):
         "portal.Cohort", verbose_name=_("cohorts"), blank=True, related_name="lessons"
     )
 
-    # Tasked when the lesson is identified.
+    # Tasked when the lesson is identified: `tasked` are the action body's members then (they read
+    # the lesson whatever its audience, and act on it).
+    tasked = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("tasked"), blank=True, related_name="tasked_lessons"
+    )
     action_body = models.CharField(_("action body"), max_length=20, choices=ActionBody.choices, blank=True)
     action_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -127,7 +131,7 @@ class Lesson(models.Model):
     @property
     def audience(self) -> Audience:
         return Audience(
-            author_id=self.author_id,
+            reader_ids=frozenset({self.author_id, *self.tasked.values_list("pk", flat=True)}),
             released=self.released,
             nation_ids=frozenset(nation.pk for nation in self.releasable_to.all()),
             cohort_ids=frozenset(cohort.pk for cohort in self.cohorts.all()),

@@ -69,8 +69,8 @@ def _page_filter(policy: access.SearchFilter) -> Q | None:
 
 def _audience_filter(policy: access.SearchFilter) -> Q | None:
     """`portal.access.can_read_audience` on the `audience*` fields (documents without an audience
-    pass): the author, else released to the reader's nation (or every nation) and, where cohorts
-    are named, to a member of one of them open today."""
+    pass): those it names (author, action body), else released to the reader's nation (or every
+    nation) and, where cohorts are named, to a member of one of them open today."""
     if policy.every_audience:
         return None
     nation = ~Q("exists", field="audience_nation_ids")
@@ -84,7 +84,7 @@ def _audience_filter(policy: access.SearchFilter) -> Q | None:
         Q("bool", filter=[Q("term", audience="released"), nation, cohort]),
     ]
     if policy.reader_id is not None:
-        readable.append(Q("term", audience_author_id=policy.reader_id))
+        readable.append(Q("term", audience_reader_ids=policy.reader_id))
     return Q("bool", should=readable, minimum_should_match=1)
 
 

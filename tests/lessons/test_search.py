@@ -147,6 +147,7 @@ AUDIENCE_CASES = {
     "in review": ("officer AA", {"status": "in_review"}, False),
     "returned": ("officer AA", {"status": "returned"}, False),
     "the author's own draft": ("author", {"status": "submitted", "nations": ["BB"]}, True),
+    "the action body, outside the audience": ("tasked", {"status": "action", "nations": ["BB"]}, True),
     "a manager reads a draft": ("manager", {"status": "submitted", "nations": ["BB"]}, True),
     "a superuser reads a draft": ("superuser", {"status": "rejected"}, True),
 }
@@ -181,6 +182,8 @@ def test_each_condition_of_the_audience_trims_on_both_engines(engine, case):
         releasable_to=[nations[code] for code in spec.get("nations", [])],
         cohorts=[cohorts[slug] for slug in spec.get("cohorts", [])],
     )
+    if reader_kind == "tasked":
+        lesson.tasked.add(reader)
     index_now()
     assert access.can_read_audience(reader, lesson.audience) is found
     results = service.search(reader, "amber", {}, 1)

@@ -158,6 +158,7 @@ def test_identify_tasks_the_action_body_and_releases_to_the_audience(
     assert lesson.status == Status.IDENTIFIED and lesson.released
     assert lesson.action_due_on == datetime.date(2027, 2, 1)
     assert sorted(to for m in mail.outbox for to in m.to) == ["author@example.org", "owner@example.org"]
+    assert list(lesson.tasked.all()) == [course_owner]
 
     for code, status in (("JO", 200), ("KE", 200), ("PE", 404)):
         client.force_login(OfficerFactory(username=f"reader-{code}", nation=NationFactory(code=code)))
@@ -191,7 +192,9 @@ def test_the_action_body_starts_and_closes_with_the_changed_module(
         action_body="course",
         action_page=course,
         action_due_on=datetime.date.today() + datetime.timedelta(days=10),
+        releasable_to=[NationFactory(code="PE")],  # the action body reads it outside its audience
     )
+    lesson.tasked.add(course_owner)
     force_login_verified(client, course_owner)
     assert move(client, lesson, "start").status_code == 302
     refused = move(client, lesson, "close", closing_note="Drills added.")
