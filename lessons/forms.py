@@ -11,7 +11,12 @@ from wagtail.models import Page
 from lessons import pages
 from lessons.models import Lesson
 from lessons.workflow import Details
+from portal.i18n import in_active_language
 from portal.models import Cohort, Nation
+
+
+def nation_label(nation: Nation) -> str:
+    return in_active_language(nation.name, nation.name_ar)
 
 
 class PageChoiceField(forms.ModelMultipleChoiceField):
@@ -80,6 +85,10 @@ class LessonForm(forms.ModelForm):
         self.fields["proposed_nations"].queryset = Nation.objects.order_by("name")
         self.fields["proposed_cohorts"].queryset = Cohort.objects.order_by("name")
         self.fields["locale"].label = _("Written in")
+        self.fields["proposed_nations"].label_from_instance = nation_label
+        self.fields["track"].label_from_instance = lambda track: in_active_language(
+            track.title, track.title_ar
+        )
 
 
 class CommentForm(forms.Form):
@@ -125,6 +134,7 @@ class IdentifyForm(CommentForm):
         super().__init__(*args, **kwargs)
         self.fields["action_page"].queryset = _offered(user, pages.COURSE, pages.PROGRAMME)
         self.fields["action_page"].label_from_instance = lambda page: page.title
+        self.fields["releasable_to"].label_from_instance = nation_label
 
     def clean(self):
         cleaned = super().clean()
