@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from wagtail import hooks
+
 from curriculum.bundle.importer import BundleInvalid, import_bundle
 from curriculum.demo.attempts import OFFICER, record_demo_attempts
 from curriculum.demo.loader import apply_guide_audiences, apply_lessons_managers, demo_bundle
@@ -10,6 +12,9 @@ from curriculum.demo.people import DEMO_PASSWORD, SIGN_IN_NOTES
 from curriculum.management.commands.import_curriculum import summarise
 
 SUPERUSER = "admin"
+# Apps that add demo data of their own register a function of the day the demo is loaded under this
+# Wagtail hook (content apps do not import each other); it runs after the bundle, safe to run again.
+DEMO_HOOK = "demo_loaded"
 
 
 class Command(BaseCommand):
@@ -35,6 +40,8 @@ class Command(BaseCommand):
             raise CommandError("The demo bundle is invalid; nothing was loaded.") from invalid
         apply_guide_audiences()
         apply_lessons_managers()
+        for extend in hooks.get_hooks(DEMO_HOOK):  # the other content apps' demo data (discussion)
+            extend(timezone.localdate())
         recorded = record_demo_attempts()
         self._ensure_superuser()
         self.stdout.write(summarise(report))
