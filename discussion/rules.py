@@ -186,7 +186,7 @@ def decorate(user: AbstractBaseUser, place: Place, posts, now: datetime.datetime
     for post in posts:
         post.viewer_sees_text = place.moderator or post.state != State.HIDDEN
         post.viewer_can_edit = can_edit(user, place, post, now)
-        post.viewer_can_report = can_report(user, post)
+        post.viewer_can_report = not place.moderator and can_report(user, post)
         post.viewer_has_reported = post.pk in reported
         post.viewer_can_see_history = post.is_edited and can_see_history(user, place, post)
         if place.moderator and post.author_id not in mutable:

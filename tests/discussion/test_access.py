@@ -10,7 +10,7 @@ import pytest
 
 from discussion.models import Post
 from tests.conftest import force_login_verified
-from tests.discussion.factories import PostFactory, ThreadFactory
+from tests.discussion.factories import PostFactory, ReportFactory, ThreadFactory
 from tests.factories import AccessRuleFactory, CohortFactory, ModuleFactory, OfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +203,25 @@ def test_the_module_page_links_each_discussion_for_members_only(module, cohort, 
 def test_the_module_page_links_the_instructor_to_the_cohorts_they_teach(moderator, module, cohort):
     page = signed_in(moderator, verified=True).get(module.url).content.decode()
     assert "Discussion — Cohort A (0 posts)" in page
+
+
+def test_every_page_renders_in_arabic(moderator, module, cohort, member):
+    thread = ThreadFactory(module=module, cohort=cohort)
+    post = PostFactory(thread=thread, author=member, body="نص *المشاركة*")
+    ReportFactory(post=post, reason="سبب")
+    client = signed_in(moderator, verified=True)
+    urls = [
+        f"/ar/discussion/{module.pk}/{cohort.slug}/",
+        f"/ar/discussion/{module.pk}/{cohort.slug}/lock/",
+        f"/ar/discussion/{module.pk}/{cohort.slug}/members/{member.pk}/mute/",
+        f"/ar/discussion/posts/{post.pk}/hide/",
+        f"/ar/discussion/posts/{post.pk}/dismiss/",
+        f"/ar/discussion/posts/{post.pk}/history/",
+        "/ar/discussion/moderation/",
+    ]
+    for url in urls:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        assert '<html lang="ar" dir="rtl">' in html, url
+        assert '<main id="main"' in html and "<h1" in html, url
