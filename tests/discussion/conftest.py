@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
+from django.utils import translation
 
 import pytest
 
@@ -64,3 +65,10 @@ def moderator_client(client, moderator):
 @pytest.fixture
 def thread_url(module, cohort):
     return reverse("discussion:thread", args=[module.pk, cohort.slug])
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request under /ar/ leaves Arabic active in the thread; the next test starts in English."""
+    yield
+    translation.deactivate()
