@@ -20,3 +20,10 @@ def discussion_panel(request, module) -> str:
     return render_to_string(
         "discussion/module_panel.html", {"module": module, "threads": threads}, request=request
     )
+
+
+@hooks.register("demo_loaded")
+def discussion_demo(today) -> None:
+    from discussion import demo
+
+    demo.load(today)

@@ -213,3 +213,15 @@ def test_the_demo_holds_lessons_at_every_stage_in_both_languages(demo_output):
     assert readable(users["officer.pk"]).filter(key="phishing-reports-a-day-late").exists()
     assert not readable(users["officer.my"]).filter(key="phishing-reports-a-day-late").exists()
     assert [lesson.key for lesson in overdue()] == ["partner-information-sharing-delay"]
+
+
+def test_the_demo_holds_a_lively_moderated_discussion(demo_output):
+    from discussion.models import Mute, Post, Report
+
+    posts = Post.objects.filter(thread__cohort__slug="symposium-2026")
+    assert posts.count() >= 6
+    assert {post.author.username for post in posts} >= {"officer.us", "officer.jo", "officer.tr", "instructor"}
+    assert any("\u0600" <= char <= "\u06ff" for post in posts for char in post.body)  # Arabic posts too
+    assert posts.filter(state=Post.State.HIDDEN).count() == 1
+    assert Report.objects.filter(post__in=posts).exists()
+    assert Mute.objects.filter(user__username="officer.tr", until__gt=timezone.now()).exists()
