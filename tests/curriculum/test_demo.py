@@ -220,7 +220,12 @@ def test_the_demo_holds_a_lively_moderated_discussion(demo_output):
 
     posts = Post.objects.filter(thread__cohort__slug="symposium-2026")
     assert posts.count() >= 6
-    assert {post.author.username for post in posts} >= {"officer.us", "officer.jo", "officer.tr", "instructor"}
+    assert {post.author.username for post in posts} >= {
+        "officer.us",
+        "officer.jo",
+        "officer.tr",
+        "instructor",
+    }
     assert any("\u0600" <= char <= "\u06ff" for post in posts for char in post.body)  # Arabic posts too
     assert posts.filter(state=Post.State.HIDDEN).count() == 1
     assert Report.objects.filter(post__in=posts).exists()
