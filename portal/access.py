@@ -628,6 +628,13 @@ def can_moderate_discussion(user: User, cohort: Cohort) -> bool:
     return cohort.instructors.filter(pk=user.pk).exists()
 
 
+def moderated_cohorts(user: User) -> QuerySet[Cohort]:
+    """The cohorts whose discussions `user` moderates (`can_moderate_discussion` for many)."""
+    if not is_account_holder(user):
+        return Cohort.objects.none()
+    return Cohort.objects.all() if user.is_superuser else Cohort.objects.filter(instructors=user)
+
+
 def can_join_discussion(user: User, module: Page, cohort: Cohort, today: datetime.date | None = None) -> bool:
     """Who may read and post in the discussion of `module` for `cohort`: a member whose membership of
     the cohort is open on the day and who may read the module, or one of its moderators. Everyone
@@ -645,8 +652,7 @@ def discussion_cohorts(user: User, module: Page, today: datetime.date | None = N
     instructor: the cohorts they teach), in a stable order."""
     if not is_account_holder(user) or not module.live:
         return []
-    taught = Cohort.objects.all() if user.is_superuser else Cohort.objects.filter(instructors=user)
-    cohorts = {cohort.pk: cohort for cohort in taught}
+    cohorts = {cohort.pk: cohort for cohort in moderated_cohorts(user)}
     if can_view(user, module, today):
         open_cohorts, _nation = _viewer_facts(user, today_for(user, today))
         cohorts.update({cohort.pk: cohort for cohort in Cohort.objects.filter(pk__in=open_cohorts)})
